@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './config';
+export * from './condition';
+export * from './geometry';
+export * from './condition-space';
+export * from './flows';

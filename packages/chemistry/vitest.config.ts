@@ -1,0 +1,5 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: { name: 'chemistry', include: ['test/**/*.test.ts', 'src/**/*.test.ts'], testTimeout: 20_000 },
+});
