@@ -12,6 +12,9 @@ export interface Dimension {
   max: number;
 }
 
+/** How far outside [0,1] fromCube accepts a coordinate: quantization overshoot on a bound. */
+export const CUBE_TOLERANCE = 1e-3;
+
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
@@ -66,13 +69,17 @@ export class ConditionSpace {
     return this.timeFlowProduct / reactionTimeS;
   }
 
-  /** Physical condition of a cube point. Throws ChemistryError('INVALID_CUBE_POINT') outside [0,1]^7. */
+  /**
+   * Physical condition of a cube point. Throws ChemistryError('INVALID_CUBE_POINT') outside [0,1]^7,
+   * except for an overshoot of up to CUBE_TOLERANCE, which quantizeCube produces on the bounds and
+   * which maps linearly to a point within the actuator resolution of the bound.
+   */
   fromCube(u: readonly number[]): Condition {
-    if (u.length !== this.dim || u.some((x) => !Number.isFinite(x) || x < -1e-12 || x > 1 + 1e-12)) {
+    if (u.length !== this.dim || u.some((x) => !Number.isFinite(x) || x < -CUBE_TOLERANCE || x > 1 + CUBE_TOLERANCE)) {
       throw new ChemistryError('INVALID_CUBE_POINT', `expected ${this.dim} numbers in [0, 1], got [${u.join(', ')}]`);
     }
     const [t, tr, fCuI, fOaCuI, fOAm, fCs, fOaCs] = this.dimensions.map((d, i) => {
-      const x = Math.min(1, Math.max(0, u[i]!));
+      const x = u[i]!;
       return d.min + x * (d.max - d.min);
     }) as [number, number, number, number, number, number, number];
     const s = this.streamForReactionTime(tr);
@@ -124,9 +131,12 @@ export class ConditionSpace {
     };
   }
 
-  /** The cube point an actuator would actually realise for `u` (for duplicate detection). */
+  /**
+   * The cube point an actuator would actually realise for `u` (for duplicate detection).
+   * Idempotent; on a bound the result may overshoot [0,1] by less than CUBE_TOLERANCE.
+   */
   quantizeCube(u: readonly number[]): number[] {
-    return this.toCube(this.quantize(this.fromCube(u))).map((x) => Math.min(1, Math.max(0, x)));
+    return this.toCube(this.quantize(this.fromCube(u)));
   }
 
   /**
