@@ -4,3 +4,4 @@ export * from './condition';
 export * from './geometry';
 export * from './condition-space';
 export * from './flows';
+export * from './features/index';

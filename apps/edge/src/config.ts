@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { chemistryConfigSchema, PUMP_IDS, type PumpId } from '@sdfl/chemistry';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const serialPort = z.object({ path: z.string().min(1), baudRate: z.number().int().positive().default(38_400) });
+const tcpEndpoint = z.object({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(1).max(65_535) });
+const platformId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^+#/\s]+$/, 'must not contain +, #, / or whitespace');
+
+/**
+ * Interlock thresholds (DEVICES.md §6). Defaults are *ours*; every one is config.
+ */
+const interlocksSchema = z
+  .object({
+    /** Trip when PV exceeds the experiment's setpoint by this much, C. */
+    overTemperatureMarginC: z.number().positive().default(15),
+    /** Trip when PV exceeds this, whatever the setpoint, C. */
+    absoluteCeilingC: z.number().positive().default(185),
+    /** Trip when no valid thermocouple reading arrived for this long, ms. */
+    staleTemperatureMs: z.number().positive().default(2_000),
+    /** Heater cannot heat: after a setpoint increase, at least `watchRiseC` within `watchPeriodMs` at high output. */
+    watchRiseC: z.number().positive().default(2),
+    watchPeriodMs: z.number().positive().default(60_000),
+    /** Heater runaway: in regulation, PV outside SP +- band for this long. */
+    runawayBandC: z.number().positive().default(10),
+    runawayMs: z.number().positive().default(30_000),
+    /** Pump link lost after this many polls without a prompt. */
+    pumpMissedPolls: z.number().int().positive().default(3),
+    /** Stall: dispensed volume flat while running for this long, ms. */
+    pumpFlatMs: z.number().positive().default(5_000),
+    /** Spectrometer timeout margin over integration x scans, ms. */
+    spectrometerMarginMs: z.number().nonnegative().default(2_000),
+  })
+  .prefault({});
+
+/** The edge agent's whole configuration, validated once at start (STYLE.md convention 5). */
+export const edgeConfigSchema = z.object({
+  platformId,
+  /** Where results, events and the queue are persisted (SQLite). ':memory:' only for tests. */
+  dataDir: z.string().min(1).default('.data/edge'),
+  broker: z
+    .object({
+      url: z.string().url().default('mqtt://127.0.0.1:1883'),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      keepaliveS: z.number().int().positive().default(10),
+      reconnectPeriodMs: z.number().int().positive().default(1_000),
+    })
+    .prefault({}),
+  devices: z
+    .object({
+      pumps: z.object(Object.fromEntries(PUMP_IDS.map((id) => [id, serialPort])) as Record<PumpId, typeof serialPort>),
+      spectrometers: z.object({ absorption: tcpEndpoint, pl: tcpEndpoint }),
+      gpio: z
+        .object({
+          kind: z.enum(['onoff', 'memory']).default('onoff'),
+          /** BCM line numbers; the sysfs offset is resolved from gpiochip labels (DEVICES.md §4). */
+          pins: z.object({ ssr: z.number().int(), uvLed: z.number().int(), shutter: z.number().int(), estop: z.number().int() }),
+          /** Level that opens the lamp shutter. */
+          shutterOpenLevel: z.union([z.literal(0), z.literal(1)]).default(1),
+          /** Level of the e-stop input when the stop is pressed (normally-closed loop reads 0). */
+          estopActiveLevel: z.union([z.literal(0), z.literal(1)]).default(0),
+        })
+        .optional(),
+    })
+    .optional(),
+  heater: z
+    .object({
+      pid: z
+        .object({ kp: z.number().default(0.08), ki: z.number().default(0.002), kd: z.number().default(0.4) })
+        .prefault({}),
+      /** Time-proportioning window of the SSR, ms (DEVICES.md §3: 1-2 s). */
+      windowMs: z.number().int().positive().default(1_000),
+      /** Steady when PV stays within +-band of SP for holdMs. */
+      steadyBandC: z.number().positive().default(1),
+      holdMs: z.number().positive().default(30_000),
+      /** Give up heating (experiment failed) after this long, ms. */
+      heatTimeoutMs: z.number().positive().default(15 * 60_000),
+    })
+    .prefault({}),
+  spectrometer: z
+    .object({
+      integrationUs: z.number().int().min(6_000).max(10_000_000).default(100_000),
+      scans: z.number().int().min(1).max(5_000).default(5),
+      boxcar: z.number().int().min(0).max(15).default(2),
+    })
+    .prefault({}),
+  control: z.object({ periodMs: z.number().positive().default(100) }).prefault({}),
+  interlocks: interlocksSchema,
+  chemistry: chemistryConfigSchema.prefault({}),
+  runner: z
+    .object({
+      /** Between experiments: stop every pump, or keep a solvent + PFO flush. */
+      betweenExperiments: z.enum(['stop', 'flush']).default('stop'),
+      /** Re-run an attempt aborted by a crash or interlock once SAFE is cleared. */
+      rerunAborted: z.boolean().default(true),
+      /** Extra pumping volume beyond t_E + acquisition, as a fraction, so a run never stops early. */
+      volumeSlack: z.number().min(0).max(1).default(0.1),
+    })
+    .prefault({}),
+  /** When the queue runs dry while offline. `local` needs a model snapshot from the optimizer. */
+  offlinePolicy: z.enum(['standby', 'local']).default('standby'),
+});
+
+export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
+export type EdgeConfigInput = z.input<typeof edgeConfigSchema>;
+
+/** A config that failed validation; `problems` lists every one, path first. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid edge config:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Validates a config object, listing every problem, and returns it frozen with defaults filled. */
+export function parseEdgeConfig(input: unknown): Readonly<EdgeConfig> {
+  const parsed = edgeConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** Reads a JSON or YAML config file. */
+export function loadEdgeConfig(path: string): Readonly<EdgeConfig> {
+  const text = readFileSync(path, 'utf8');
+  let raw: unknown;
+  try {
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError([`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`]);
+  }
+  return parseEdgeConfig(raw);
+}

@@ -1,0 +1,242 @@
+import { type ConditionSpace, type FlowPlan, planFlows, PUMP_IDS, type PumpId, type Spectrum } from '@sdfl/chemistry';
+import type { Clock } from '@sdfl/sim';
+import type { EdgeConfig } from '../config';
+import { acquire, acquireReference, lightsOff, type Optics } from './acquire';
+import type { Inventory } from './inventory';
+import type { ExperimentOutcome, QueueItem, QueueStore, Stage } from './types';
+
+/** A pump as the runner drives it (ChemyxPump satisfies it). */
+export interface RunnerPump {
+  run(run: { rateUlMin: number; volumeUl: number; contentsUl: number }): Promise<void>;
+  stop(): Promise<void>;
+  read(): Promise<{ dispensedUl: number }>;
+}
+
+export interface RunnerDeps {
+  clock: Clock;
+  config: Readonly<EdgeConfig>;
+  space: ConditionSpace;
+  store: QueueStore;
+  inventory: Inventory;
+  pumps: Record<PumpId, RunnerPump>;
+  optics: Optics;
+  /** Heater setpoint and the loop's view of temperature and SAFE. */
+  plant: {
+    setSetpoint(c: number): Promise<void>;
+    temperatureC(): number | null;
+    isSafe(): boolean;
+  };
+  /** Stage changes and outcomes leave through these (the link persists and publishes them). */
+  onStage(item: QueueItem, from: Stage | null, to: Stage): void;
+  onOutcome(outcome: ExperimentOutcome): void;
+}
+
+/** Thrown inside an attempt to end it as failed with a reason. */
+class AttemptFailed extends Error {}
+
+/**
+ * The experiment runner (ARCHITECTURE.md "An experiment's life"): validate -> heat to a steady
+ * temperature -> program and start the pumps -> wait t_E = 1.2 tau -> acquire -> features ->
+ * result. Every wait uses the injected Clock and the attempt's AbortSignal; every transition is
+ * persisted, so a restart knows where it was.
+ */
+export class Runner {
+  private paused = false;
+  private stopped = true;
+  private current: { item: QueueItem; controller: AbortController } | null = null;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private reference: Spectrum | null = null;
+
+  constructor(private readonly d: RunnerDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    this.loop ??= this.run().finally(() => (this.loop = null));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abortCurrent('agent stopping');
+    this.poke();
+    await this.loop;
+  }
+
+  get state(): { paused: boolean; current: QueueItem | null } {
+    return { paused: this.paused, current: this.current?.item ?? null };
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.poke();
+  }
+
+  /** Aborts the running attempt (cancel of the current experiment, abort command, interlock). */
+  abortCurrent(reason: string, experimentId?: string): boolean {
+    if (!this.current || (experimentId && this.current.item.experimentId !== experimentId)) return false;
+    this.current.controller.abort(new Error(reason));
+    return true;
+  }
+
+  /** Wakes the loop: new work, resume, or SAFE cleared. */
+  poke(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const item = this.paused || this.d.plant.isSafe() ? undefined : this.d.store.next();
+      if (!item) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          // Re-check periodically too: SAFE may clear and new work may land without a poke.
+          void this.d.clock.sleep(1_000).then(resolve, resolve);
+        });
+        this.wake = null;
+        continue;
+      }
+      await this.attempt(item);
+    }
+  }
+
+  private async attempt(item: QueueItem): Promise<void> {
+    const controller = new AbortController();
+    this.current = { item, controller };
+    const signal = controller.signal;
+    const { clock } = this.d;
+    const startedAtMs = clock.now();
+    const outcome: ExperimentOutcome = {
+      experimentId: item.experimentId,
+      attempt: item.attempt,
+      campaignId: item.campaignId,
+      condition: item.condition,
+      status: 'done',
+      plan: null,
+      features: null,
+      spectra: null,
+      timings: { startedAtMs, steadyAtMs: null, acquiredAtMs: null, finishedAtMs: 0 },
+      steadyState: null,
+      warnings: [],
+      volumesUl: {},
+    };
+    let stage: Stage | null = null;
+    const enter = (next: Stage) => {
+      this.d.store.setStatus(item.experimentId, item.attempt, 'running', next);
+      this.d.store.transition({ experimentId: item.experimentId, attempt: item.attempt, from: stage ?? 'queued', to: next, atMs: clock.now() });
+      this.d.onStage(item, stage, next);
+      stage = next;
+    };
+    let pumping = false;
+    try {
+      enter('validating');
+      const planned = planFlows(item.condition, this.d.space, { contentsUl: this.d.inventory.snapshot() });
+      if (!planned.ok) throw new AttemptFailed(planned.violations.map((v) => v.message).join('; '));
+      const plan = planned.plan;
+      outcome.plan = plan;
+      outcome.warnings.push(...this.d.inventory.warnings());
+
+      enter('heating');
+      await this.d.plant.setSetpoint(plan.temperatureC);
+      await this.waitSteady(plan.temperatureC, signal);
+      this.reference ??= await acquireReference(this.d.optics);
+
+      enter('flowing');
+      pumping = true;
+      await this.startPumps(plan, signal);
+      const flowingAt = clock.now();
+
+      enter('equilibrating');
+      await clock.sleep(plan.equilibrationS * 1_000, signal);
+      outcome.timings.steadyAtMs = clock.now();
+      outcome.steadyState = {
+        temperatureC: this.d.plant.temperatureC(),
+        setpointC: plan.temperatureC,
+        waitedS: (clock.now() - flowingAt) / 1_000,
+        equilibrationS: plan.equilibrationS,
+      };
+
+      enter('acquiring');
+      signal.throwIfAborted();
+      const acquired = await acquire(this.d.optics, this.reference);
+      outcome.timings.acquiredAtMs = clock.now();
+      const remaining = plan.durationS * 1_000 - (clock.now() - flowingAt);
+      if (remaining > 0) await clock.sleep(Math.min(remaining, plan.acquisitionS * 1_000), signal);
+
+      enter('computing');
+      outcome.features = acquired.features;
+      outcome.spectra = acquired.spectra;
+      if (acquired.features.flags.length > 0) outcome.warnings.push(`feature flags: ${acquired.features.flags.join(', ')}`);
+    } catch (error) {
+      outcome.status = signal.aborted ? 'aborted' : 'failed';
+      outcome.reason = signal.aborted ? String((signal.reason as Error)?.message ?? signal.reason) : (error as Error).message;
+    } finally {
+      if (pumping) outcome.volumesUl = await this.finishPumps();
+      await lightsOff(this.d.optics).catch(() => undefined);
+    }
+    outcome.timings.finishedAtMs = clock.now();
+    this.d.store.setStatus(item.experimentId, item.attempt, outcome.status, 'finished');
+    this.d.store.transition({
+      experimentId: item.experimentId,
+      attempt: item.attempt,
+      from: stage ?? 'queued',
+      to: outcome.status,
+      atMs: outcome.timings.finishedAtMs,
+      ...(outcome.reason ? { detail: outcome.reason } : {}),
+    });
+    this.current = null;
+    this.d.onOutcome(outcome);
+  }
+
+  /** Steady when PV stays within +-band of SP for the hold time (DEVICES.md §3). */
+  private async waitSteady(setpointC: number, signal: AbortSignal): Promise<void> {
+    const { steadyBandC, holdMs, heatTimeoutMs } = this.d.config.heater;
+    const { clock } = this.d;
+    const deadline = clock.now() + heatTimeoutMs;
+    let inBandSince: number | null = null;
+    while (true) {
+      const pv = this.d.plant.temperatureC();
+      const now = clock.now();
+      if (pv !== null && Math.abs(pv - setpointC) <= steadyBandC) {
+        const since: number = inBandSince ?? now;
+        inBandSince = since;
+        if (now - since >= holdMs) return;
+      } else {
+        inBandSince = null;
+      }
+      if (now > deadline) throw new AttemptFailed(`temperature not steady at ${setpointC} C within ${heatTimeoutMs / 1000} s (now ${pv?.toFixed(1)} C)`);
+      await clock.sleep(Math.min(500, holdMs / 4), signal);
+    }
+  }
+
+  /** Programs every pump (volume capped by contents minus margin, checked again by the driver), then starts them. */
+  private async startPumps(plan: FlowPlan, signal: AbortSignal): Promise<void> {
+    const contents = this.d.inventory.snapshot();
+    const margin = this.d.config.chemistry.syringeMarginUl;
+    const slack = 1 + this.d.config.runner.volumeSlack;
+    await Promise.all(
+      PUMP_IDS.map((id) => {
+        const volumeUl = Math.min(plan.volumesUl[id] * slack, contents[id] - margin);
+        return this.d.pumps[id].run({ rateUlMin: plan.ratesUlMin[id], volumeUl, contentsUl: contents[id] });
+      }),
+    );
+    signal.throwIfAborted();
+  }
+
+  /** Stops every pump and books what each delivered. */
+  private async finishPumps(): Promise<Partial<Record<PumpId, number>>> {
+    const delivered: Partial<Record<PumpId, number>> = {};
+    await Promise.all(
+      PUMP_IDS.map(async (id) => {
+        const pump = this.d.pumps[id];
+        await pump.stop().catch(() => undefined);
+        delivered[id] = await pump.read().then((r) => r.dispensedUl, () => 0);
+      }),
+    );
+    this.d.inventory.consume(delivered);
+    return delivered;
+  }
+}
