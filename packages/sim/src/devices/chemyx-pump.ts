@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock';
-import { SeededRandom } from './seeded-random';
+import { createRandom, type RandomSource } from '../random';
 import { SyringeDrive, type SyringeDriveOptions, type SyringeDriveState } from './syringe-drive';
 
 /** Chemyx `set units` codes (DEVICES.md §1): 0 mL/min, 1 mL/hr, 2 uL/min, 3 uL/hr. */
@@ -69,7 +69,7 @@ interface Pending {
 export class ChemyxPumpEmulator {
   readonly drive: SyringeDrive;
   private units: ChemyxUnits;
-  private readonly rng: SeededRandom;
+  private readonly rng: RandomSource;
   private readonly latency: [number, number];
   private readonly limitOrder: 'volume-first' | 'rate-first';
   private stream: Duplex | null = null;
@@ -83,7 +83,7 @@ export class ChemyxPumpEmulator {
   constructor(options: ChemyxPumpOptions) {
     this.drive = new SyringeDrive(options.clock, options);
     this.units = options.units ?? 2;
-    this.rng = new SeededRandom(options.seed ?? 1);
+    this.rng = createRandom(options.seed ?? 1);
     this.latency = options.replyLatencyMs ?? [50, 100];
     this.limitOrder = options.limitOrder ?? 'volume-first';
   }
@@ -265,7 +265,7 @@ export class ChemyxPumpEmulator {
         const stream = this.stream;
         const lines = next.end === 'cr' ? this.execute(next.text) : ['Invalid Command!'];
         const [lo, hi] = this.latency;
-        await new Promise((r) => setTimeout(r, this.rng.uniform(lo, hi)));
+        await new Promise((r) => setTimeout(r, lo + (hi - lo) * this.rng.next()));
         if (!stream || stream !== this.stream || !stream.writable || this.noReply) continue;
         stream.write(this.frame(next.text, lines));
       }
@@ -278,7 +278,7 @@ export class ChemyxPumpEmulator {
     const body = Buffer.from(`${echo}\r\n${lines.map((l) => `${l}\r\n`).join('')}`, 'latin1');
     if (this.garbled) {
       for (let i = 0; i < body.length; i++) {
-        let b = body[i]! ^ this.rng.int(1, 255);
+        let b = body[i]! ^ (1 + Math.floor(this.rng.next() * 255));
         if (b === PROMPT || b === 0x0d || b === 0x0a) b = 0x7f;
         body[i] = b;
       }

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChemyxPumpEmulator, type ChemyxPumpOptions } from '../../src/devices/chemyx-pump';
 import { createDuplexPair } from '../../src/devices/duplex-pair';
 import { serveOnPty, type SerialPtyLink } from '../../src/devices/serial-pty-server';
-import { localClock, PromptReader, socatAvailable } from './helpers';
+import { RealClock } from '../../src/real-clock';
+import { PromptReader, socatAvailable } from './helpers';
 
 /** One side of a live link to a pump emulator, as a driver would hold it. */
 interface Rig {
@@ -23,7 +24,7 @@ type MakeRig = (options?: Partial<ChemyxPumpOptions>) => Promise<Rig>;
 const FAST: Partial<ChemyxPumpOptions> = { replyLatencyMs: [2, 5] };
 
 const inMemory: MakeRig = async (options) => {
-  const pump = new ChemyxPumpEmulator({ clock: localClock(), ...FAST, ...options });
+  const pump = new ChemyxPumpEmulator({ clock: new RealClock(), ...FAST, ...options });
   const rig: Rig = {
     host: null as unknown as Duplex,
     pump,
@@ -52,7 +53,7 @@ const openPort = (path: string) =>
   });
 
 const overPty: MakeRig = async (options) => {
-  const pump = new ChemyxPumpEmulator({ clock: localClock(), ...FAST, ...options });
+  const pump = new ChemyxPumpEmulator({ clock: new RealClock(), ...FAST, ...options });
   const link = await serveOnPty(pump, { baudRate: 38_400 });
   const rig: Rig = {
     host: null as unknown as Duplex,
