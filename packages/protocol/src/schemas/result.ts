@@ -1,0 +1,131 @@
+/**
+ * `sdfl/v1/{platform}/result` — edge to cloud, QoS 1: one finished experiment.
+ * A discriminated union on `status`: `done` carries features and spectra; `failed` and `aborted`
+ * carry a `failure` and whatever was measured before it.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { FAILURE_REASONS, FEATURE_FLAGS, INTERLOCK_NAMES } from '../constants.js';
+import { conditionSchema, finite, identifier, isoTimestamp, nonNegative, perPump, text } from './common.js';
+
+/** Most points in one spectrum (the HDX has 2068 pixels). */
+export const MAX_SPECTRUM_POINTS = 16_384;
+
+/** The flows and times actually used (after the edge applied its limits). */
+export const flowPlanSchema = z.object({
+  /** Pump rates, uL/min per pump id. */
+  ratesUlMin: perPump(nonNegative),
+  /** Residence time tau in the reactor, s. */
+  residenceTimeS: nonNegative,
+  /** Reaction time, s. */
+  reactionTimeS: nonNegative,
+  /** Wait before acquisition (about 1.2 tau), s. */
+  equilibrationS: nonNegative,
+});
+
+/** Spectral features (see packages/chemistry for definitions). */
+export const featuresSchema = z.object({
+  /** Absorbance at 300 nm, AU. */
+  abs300: finite,
+  /** PL peak wavelength, nm; `null` without emission. */
+  plPeakNm: finite.nullable(),
+  /** PL peak intensity, counts. */
+  plIntensity: finite,
+  /** Integrated PL, counts x nm. */
+  plArea: finite,
+  /** PL full width at half maximum, nm; `null` without emission. */
+  fwhmNm: finite.nullable(),
+  /** Side peak near 380 nm, relative to the main peak. */
+  sidePeak380: finite,
+  /** Side peak near 600 nm, relative to the main peak. */
+  sidePeak600: finite,
+  flags: z.array(z.enum(FEATURE_FLAGS)).max(FEATURE_FLAGS.length),
+});
+
+/** One spectrum: `values[i]` at `wavelengthNm[i]`; both arrays have the same length. */
+export const spectrumSchema = z
+  .object({
+    wavelengthNm: z.array(finite).max(MAX_SPECTRUM_POINTS),
+    values: z.array(finite).max(MAX_SPECTRUM_POINTS),
+  })
+  .refine((s) => s.wavelengthNm.length === s.values.length, {
+    message: 'wavelengthNm and values must have the same length',
+    path: ['values'],
+  });
+
+/** Absorbance (AU) and photoluminescence (dark-subtracted counts) spectra. */
+export const spectraSchema = z.object({ absorbance: spectrumSchema, pl: spectrumSchema });
+
+/** Durations of the phases, s. */
+const durationsSchema = z.object({
+  heatingS: nonNegative.optional(),
+  equilibrationS: nonNegative.optional(),
+  acquisitionS: nonNegative.optional(),
+  totalS: nonNegative,
+});
+
+/** When the phases happened (ISO-8601) and how long they took (s); for failures some are absent. */
+export const timingsSchema = z.object({
+  startedAt: isoTimestamp,
+  /** Flow reached steady state (after the equilibration wait). */
+  steadyAt: isoTimestamp.optional(),
+  acquiredAt: isoTimestamp.optional(),
+  finishedAt: isoTimestamp,
+  durations: durationsSchema,
+});
+
+/** Timings of a `done` result: every instant and duration present. */
+export const doneTimingsSchema = timingsSchema.extend({
+  steadyAt: isoTimestamp,
+  acquiredAt: isoTimestamp,
+  durations: durationsSchema.required(),
+});
+
+/** Why a result failed or was aborted. */
+export const failureSchema = z.object({
+  reason: z.enum(FAILURE_REASONS),
+  /** The interlock that tripped, for `reason: 'INTERLOCK'`. */
+  interlock: z.enum(INTERLOCK_NAMES).optional(),
+  detail: text.optional(),
+});
+
+const common = {
+  experimentId: identifier,
+  /** 1 for the first try, +1 per retry. */
+  attempt: z.int().min(1),
+  campaignId: identifier.optional(),
+  condition: conditionSchema,
+  flowPlan: flowPlanSchema,
+  warnings: z.array(text).max(100),
+};
+
+/** A completed experiment. */
+export const doneResultSchema = z.object({
+  ...common,
+  status: z.literal('done'),
+  features: featuresSchema,
+  spectra: spectraSchema,
+  timings: doneTimingsSchema,
+});
+
+/** An experiment that failed or was aborted. */
+export const failedResultSchema = z.object({
+  ...common,
+  status: z.enum(['failed', 'aborted']),
+  failure: failureSchema,
+  features: featuresSchema.optional(),
+  spectra: spectraSchema.optional(),
+  timings: timingsSchema,
+});
+
+/** Body of a `result` message. */
+export const resultBodySchema = z.discriminatedUnion('status', [doneResultSchema, failedResultSchema]);
+/** Body of a `result` message. */
+export type ResultBody = z.infer<typeof resultBodySchema>;
+/** Spectral features of a result. */
+export type Features = z.infer<typeof featuresSchema>;
+/** One spectrum. */
+export type Spectrum = z.infer<typeof spectrumSchema>;
+/** The flow plan actually used. */
+export type FlowPlan = z.infer<typeof flowPlanSchema>;
