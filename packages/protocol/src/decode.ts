@@ -19,7 +19,12 @@ import { parseTopic, type ParsedTopic } from './topics.js';
 import { describe, formatIssues, toIssues, utf8ByteLengthExceeds } from './util.js';
 
 /** Options of {@link decode} and {@link createDecoder}. */
-export interface DecodeOptions {
+export interface DecodeOptions<K extends MessageKind = MessageKind> {
+  /**
+   * The only kind the caller accepts (an edge: `'cmd'`). A valid topic of another kind is
+   * `UNKNOWN_TOPIC`, and the result type narrows to `K` without a `kind` check.
+   */
+  readonly expect?: K;
   /**
    * Largest accepted payload, UTF-8 bytes. Default {@link DEFAULT_MAX_PAYLOAD_BYTES} (1 MiB).
    * `decode` falls back to the default when this is not a non-negative number; `createDecoder`
@@ -29,15 +34,15 @@ export interface DecodeOptions {
 }
 
 /** A decoded message; narrow on `kind` to get the typed `message`. */
-export type DecodeSuccess = {
-  [K in MessageKind]: {
+export type DecodeSuccess<Kinds extends MessageKind = MessageKind> = {
+  [K in Kinds]: {
     readonly ok: true;
     /** The message kind (same as `topic.kind`, repeated here so that `switch (r.kind)` narrows). */
     readonly kind: K;
     readonly topic: ParsedTopic & { readonly kind: K };
     readonly message: Message<K>;
   };
-}[MessageKind];
+}[Kinds];
 
 /** A refused message. `topic` is present when the topic itself was valid. */
 export interface DecodeRejected {
@@ -46,8 +51,8 @@ export interface DecodeRejected {
   readonly topic?: ParsedTopic;
 }
 
-/** Result of {@link decode}. */
-export type DecodeResult = DecodeSuccess | DecodeRejected;
+/** Result of {@link decode}; `K` narrows when `options.expect` is given. */
+export type DecodeResult<K extends MessageKind = MessageKind> = DecodeSuccess<K> | DecodeRejected;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -56,6 +61,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  *
  * @param topic - the topic the message arrived on.
  * @param payload - raw bytes (`Buffer` is a `Uint8Array`) or an already-decoded string.
+ * @param options - `maxBytes` cap (default 1 MiB) and `expect`, the one kind accepted.
  * @example
  * ```ts
  * client.on('message', (topic, bytes) => {
@@ -63,12 +69,18 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  *   if (!r.ok) return log.warn(r.error.code, r.error.detail);
  *   if (r.kind === 'result') store(r.topic.platform, r.message.body);
  * });
+ * // An edge: r.message is a Message<'cmd'> once r.ok.
+ * const r = decode(topic, bytes, { expect: 'cmd' });
  * ```
  */
-export function decode(topic: string, payload: Uint8Array | string, options: DecodeOptions = {}): DecodeResult {
+export function decode<K extends MessageKind = MessageKind>(
+  topic: string,
+  payload: Uint8Array | string,
+  options: DecodeOptions<K> = {},
+): DecodeResult<K> {
   try {
     const maxBytes = isValidMaxBytes(options.maxBytes) ? options.maxBytes : DEFAULT_MAX_PAYLOAD_BYTES;
-    return decodeChecked(topic, payload, maxBytes);
+    return decodeChecked(topic, payload, maxBytes, options.expect) as DecodeResult<K>;
   } catch (cause) {
     // Defence in depth: nothing above is expected to throw, but the contract is "never throws".
     const detail = cause instanceof Error ? cause.message : String(cause);
@@ -85,14 +97,21 @@ export function decode(topic: string, payload: Uint8Array | string, options: Dec
  * const decodeSmall = createDecoder({ maxBytes: 64 * 1024 });
  * ```
  */
-export function createDecoder(options: DecodeOptions = {}): (topic: string, payload: Uint8Array | string) => DecodeResult {
+export function createDecoder<K extends MessageKind = MessageKind>(
+  options: DecodeOptions<K> = {},
+): (topic: string, payload: Uint8Array | string) => DecodeResult<K> {
   if (options.maxBytes !== undefined && !isValidMaxBytes(options.maxBytes)) {
     throw new ProtocolError('INVALID_OPTIONS', `maxBytes must be a non-negative number, got ${String(options.maxBytes)}`);
   }
   return (topic, payload) => decode(topic, payload, options);
 }
 
-function decodeChecked(topic: string, payload: Uint8Array | string, maxBytes: number): DecodeResult {
+function decodeChecked(
+  topic: string,
+  payload: Uint8Array | string,
+  maxBytes: number,
+  expect: MessageKind | undefined,
+): DecodeResult {
   const parsedTopic = parseTopic(topic);
   if (!parsedTopic.ok) return { ok: false, error: parsedTopic.error };
   const where = parsedTopic.topic;
@@ -101,6 +120,9 @@ function decodeChecked(topic: string, payload: Uint8Array | string, maxBytes: nu
     topic: where,
     error: { code, detail, ...extra },
   });
+  if (expect !== undefined && where.kind !== expect) {
+    return fail('UNKNOWN_TOPIC', `expected a ${expect} topic, got ${where.kind}`);
+  }
 
   let text: string;
   if (typeof payload === 'string') {

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   ProtocolError,
@@ -49,6 +49,22 @@ describe('decode: success', () => {
   it('skips a UTF-8 byte order mark', () => {
     const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8.encode(ping)]);
     expect(decode(T.cmd, bytes).ok).toBe(true);
+  });
+});
+
+describe('decode: expect', () => {
+  it('narrows to one kind and refuses the others as UNKNOWN_TOPIC', () => {
+    const r = decode(T.cmd, ping, { expect: 'cmd' });
+    expectTypeOf(r).toEqualTypeOf<DecodeResult<'cmd'>>();
+    if (!r.ok) return expect.fail(r.error.detail);
+    expectTypeOf(r.message.body.type).toEqualTypeOf<'enqueue' | 'cancel' | 'pause' | 'resume' | 'abort' | 'clearSafe' | 'modelSnapshot' | 'refilled' | 'ping'>();
+    expect(r.message.body).toEqual({ type: 'ping' });
+    const other = decode(T.result, ping, { expect: 'cmd' });
+    expect(expectError(other, 'UNKNOWN_TOPIC').detail).toBe('expected a cmd topic, got result');
+    expect(other.ok === false && other.topic).toEqual({ platform: 'rig-1', kind: 'result' });
+    const strict = createDecoder({ expect: 'ack', maxBytes: 1024 });
+    expectTypeOf(strict).returns.toEqualTypeOf<DecodeResult<'ack'>>();
+    expectError(strict(T.cmd, ping), 'UNKNOWN_TOPIC');
   });
 });
 
