@@ -1,0 +1,4 @@
+export * from './duplicates';
+export * from './feasibility';
+export * from './optimize';
+export * from './policy';

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './errors';
+export * from './fantasy';
+export * from './study';
+export { defaultFit, defaultLoad } from './default-surrogate';

@@ -1,0 +1,201 @@
+/** Types of the ask/tell study: options, suggestions, observations and the serialized state. */
+import type { Direction } from '../acquisition';
+import type { FeasibilityOptions } from '../policies/feasibility';
+import type { PolicyName, PolicyParams } from '../policies/policy';
+import type { Surrogate } from '../surrogate';
+
+/**
+ * The search space as the study sees it: the unit cube and its map to physical conditions.
+ * `ConditionSpace` of @sdfl/chemistry satisfies it; test functions use a plain cube.
+ */
+export interface CubeSpace<C = unknown> {
+  readonly dim: number;
+  /** Physical condition of a cube point. */
+  fromCube(u: readonly number[]): C;
+  /** Rounds a cube point to actuator resolution (duplicate guard). Default: no rounding. */
+  quantizeCube?(u: readonly number[]): number[];
+}
+
+/** What is optimised: one measured feature and its direction. */
+export interface Objective {
+  /** Feature name, e.g. `PL_I`; `tell` picks it from a features record. */
+  feature: string;
+  direction: Direction;
+}
+
+/** One stage of a schedule, e.g. `{policy: 'lhs', count: 9}` then `{policy: 'mv', count: 51}`. */
+export interface StageSpec {
+  policy: PolicyName;
+  /** Experiments (suggestions) the stage issues. */
+  count: number;
+  params?: PolicyParams;
+}
+
+/** Training set of a surrogate: cube points and objective values (original units). */
+export interface TrainingData {
+  x: number[][];
+  y: number[];
+}
+
+/** A surrogate that can be serialized (e.g. the ENN). */
+export type SnapshotSurrogate = Surrogate & { toJSON(): unknown };
+
+/** Options the study passes to a {@link SurrogateFactory}. */
+export interface FitOptions {
+  /** Seed for initialisation and bootstraps; the study derives it from its seed and the model version. */
+  seed: number;
+  /** Model to warm-start from (only when the study's `warmStart` is on, or from a prior model). */
+  init?: SnapshotSurrogate;
+}
+
+/** Trains a surrogate; must be deterministic for given data and seed (restore relies on it). */
+export type SurrogateFactory = (data: TrainingData, options: FitOptions) => Promise<SnapshotSurrogate>;
+
+/** Rebuilds a surrogate from its `toJSON()` snapshot. */
+export type SurrogateLoader = (json: unknown) => SnapshotSurrogate | Promise<SnapshotSurrogate>;
+
+/** A point measured elsewhere (another study, a grid search) given to a new study. */
+export interface PriorObservation {
+  cube: readonly number[];
+  /** Objective value; null for a failed experiment. */
+  value: number | null;
+  failed?: { reason: string } | boolean;
+}
+
+/**
+ * Informed prior: observations transferred from an earlier study and/or an accepted twin model.
+ * The twin is used as the surrogate until `refitAfter` local results exist; then the study fits
+ * its own model on prior + local data.
+ */
+export interface StudyPrior {
+  observations?: readonly PriorObservation[];
+  model?: SnapshotSurrogate;
+  /**
+   * Local successful results before the prior model is replaced by a refit (which also needs
+   * `minFitData` results in total). Default 1 with prior observations, else 5.
+   */
+  refitAfter?: number;
+}
+
+/** How pending (asked, not yet told) experiments are fantasised before the next decision. */
+export interface PendingOptions {
+  /**
+   * Fantasy value: `believer` = model mean at the point (kriging believer); `liar-*` = a constant
+   * (min, max or mean of the observed values). Default `believer`.
+   */
+  strategy?: 'believer' | 'liar-min' | 'liar-max' | 'liar-mean';
+  /** Refit the surrogate with the fantasies (default true) or apply a cheap local overlay. */
+  refit?: boolean;
+  /** Kernel width (cube units) of the cheap overlay. Default 0.1. */
+  overlayWidth?: number;
+}
+
+/** Options of `createStudy`. */
+export interface StudyOptions<C = unknown> {
+  space: CubeSpace<C>;
+  objective: Objective;
+  schedule: readonly StageSpec[];
+  /** Seed of every random choice (designs, candidates, model fits). */
+  seed: number;
+  /** Surrogate trainer. Default: the ENN (`fitEnn` with its default structure). */
+  fit?: SurrogateFactory;
+  /** Rebuilds a model snapshot on restore (avoids refitting). Default: the ENN loader. */
+  load?: SurrogateLoader;
+  prior?: StudyPrior;
+  pending?: PendingOptions;
+  /** Allow proposing a point equal (after quantization) to an observed or pending one. Default false. */
+  allowReplicates?: boolean;
+  /** Successful results needed before a model-based stage fits a surrogate (space-filling until then). Default 3. */
+  minFitData?: number;
+  /** Warm-start every fit from the previous model. Default false (each fit is from scratch). */
+  warmStart?: boolean;
+  /** Which results define EI's incumbent: `all` (prior + local) or `local`. Default `all`. */
+  incumbent?: 'all' | 'local';
+  /** Failure model options, or false to ignore failures in decisions (they are still recorded). */
+  feasibility?: FeasibilityOptions | false;
+  /** Prefix of suggestion ids. Default `exp`. */
+  idPrefix?: string;
+}
+
+/** Predicted objective at a point. */
+export interface PointPrediction {
+  mean: number;
+  std: number;
+}
+
+/** A proposed experiment, returned by `ask`. */
+export interface Suggestion<C = unknown> {
+  id: string;
+  /** Quantized cube point. */
+  cube: number[];
+  /** Physical condition (`space.fromCube(cube)`). */
+  condition: C;
+  policy: PolicyName;
+  /** Index of the schedule stage that issued it. */
+  stage: number;
+  /** Acquisition value at `cube` (larger is better); null for model-free policies. */
+  acquisitionValue: number | null;
+  /** Surrogate prediction at `cube` when a model was used. */
+  predicted: PointPrediction | null;
+  /** Version of the study's model that decided (0 = prior model); null when none. */
+  modelVersion: number | null;
+}
+
+/** Serialized form of a pending suggestion (the condition is recomputed from the cube). */
+export type PendingRecord = Omit<Suggestion, 'condition'>;
+
+/** A recorded result. */
+export interface Observation {
+  id: string;
+  cube: number[];
+  /** Objective value; null when the experiment failed. */
+  value: number | null;
+  failed?: { reason: string };
+  /** Policy that proposed it, `prior` for transferred data, `external` for `observe`. */
+  policy: PolicyName | 'prior' | 'external';
+  stage: number | null;
+  source: 'local' | 'prior';
+  predicted: PointPrediction | null;
+  modelVersion: number | null;
+}
+
+/** What `tell` accepts: the objective value, a features record, or a failure. */
+export type TellResult = number | { failed: true; reason?: string } | Readonly<Record<string, number>>;
+
+/** Bookkeeping of one stage. */
+export interface StageState {
+  /** Suggestions issued (cancelled ones give their slot back). */
+  issued: number;
+  /** Remaining points of a planned design (lhs, sobol), generated when the stage starts. */
+  plan: number[][] | null;
+}
+
+/** Version tag of {@link StudyState}. */
+export const STUDY_FORMAT = 'sdfl-study/1';
+
+/** Plain-JSON state of a study: everything `restoreStudy` needs to continue identically. */
+export interface StudyState {
+  format: typeof STUDY_FORMAT;
+  seed: number;
+  objective: Objective;
+  schedule: StageSpec[];
+  options: {
+    allowReplicates: boolean;
+    minFitData: number;
+    warmStart: boolean;
+    incumbent: 'all' | 'local';
+    pending: Required<PendingOptions>;
+    feasibility: FeasibilityOptions | false;
+    idPrefix: string;
+    priorRefitAfter: number;
+  };
+  rng: number[];
+  stages: StageState[];
+  nextId: number;
+  observations: Observation[];
+  pending: PendingRecord[];
+  /** Latest fitted model: its version, training-set size, and snapshot when available. */
+  model: { version: number; nTrain: number; snapshot: unknown } | null;
+  /** Snapshot of the prior (twin) model, if the study has one. */
+  priorModel: unknown;
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { createFeasibilityModel, maximizeAcquisition, penalize, PointSet, proposeFromModel, proposeRandom, proposeSpaceFilling } from '../src/policies';
+import { createPrng } from '../src/sampling';
+import { kernelFactory } from './helpers/kernel-ensemble';
+
+const bowl = (c: number[]) => (pts: number[][]) => Float64Array.from(pts, (p) => -p.reduce((s, v, k) => s + (v - c[k]!) ** 2, 0));
+
+describe('maximizeAcquisition', () => {
+  it('finds the interior maximum of a 5-D bowl (global Sobol + local refinement)', () => {
+    const c = [0.3, 0.71, 0.52, 0.13, 0.9];
+    const res = maximizeAcquisition(bowl(c), { dim: 5, rng: createPrng(1), candidates: 1024 })!;
+    res.x.forEach((v, k) => expect(Math.abs(v - c[k]!)).toBeLessThan(0.02));
+    expect(res.value).toBeGreaterThan(-1e-3);
+    expect(res.evaluations).toBeGreaterThan(1024);
+  });
+
+  it('stays inside the cube when the optimum is outside it', () => {
+    const res = maximizeAcquisition(bowl([1.5, -0.5, 0.5]), { dim: 3, rng: createPrng(2), candidates: 512 })!;
+    expect(res.x.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(res.x[0]).toBeGreaterThan(0.97);
+    expect(res.x[1]).toBeLessThan(0.03);
+  });
+
+  it('never returns an excluded (quantized) point', () => {
+    const quantize = (u: readonly number[]) => u.map((v) => Math.round(v * 4) / 4);
+    const exclude = new PointSet([[0.25, 0.75]]);
+    const res = maximizeAcquisition(bowl([0.25, 0.75]), { dim: 2, rng: createPrng(3), candidates: 256, quantize, exclude })!;
+    expect(res.x).not.toEqual([0.25, 0.75]);
+    expect(res.x.every((v) => Number.isInteger(v * 4))).toBe(true);
+    // All 25 grid points excluded: nothing left.
+    const all = new PointSet([0, 0.25, 0.5, 0.75, 1].flatMap((a) => [0, 0.25, 0.5, 0.75, 1].map((b) => [a, b])));
+    expect(maximizeAcquisition(bowl([0.5, 0.5]), { dim: 2, rng: createPrng(3), candidates: 256, quantize, exclude: all })).toBeUndefined();
+  });
+});
+
+describe('failure model', () => {
+  it('is inactive without failures and high near a lone failure, low near successes', () => {
+    expect(createFeasibilityModel([[0.5, 0.5]], []).active).toBe(false);
+    const m = createFeasibilityModel([[0.9, 0.9]], [[0.1, 0.1]]);
+    const [atFail, far, atOk] = m.pFail([[0.1, 0.1], [0.5, 0.5], [0.9, 0.9]]);
+    expect(atFail).toBeCloseTo(0.8, 2);
+    expect(far!).toBeLessThan(atFail!);
+    expect(atOk).toBeLessThan(0.01);
+  });
+  it('penalize scales non-negative acquisitions and shifts signed ones', () => {
+    const p = Float64Array.from([0, 0.5, 1]);
+    expect(Array.from(penalize(Float64Array.from([2, 2, 2]), p, 'ei', 10))).toEqual([2, 1, 0]);
+    expect(Array.from(penalize(Float64Array.from([2, 2, 2]), p, 'ucb', 10))).toEqual([2, -3, -8]);
+  });
+});
+
+describe('propose*', () => {
+  const data = { x: [[0.1, 0.1], [0.9, 0.2], [0.5, 0.8], [0.3, 0.5]], y: [1, 2, 3, 1.5] };
+
+  it('MV goes where the ensemble disagrees most (away from data)', async () => {
+    const model = await kernelFactory()(data, { seed: 1 });
+    const p = proposeFromModel('mv', { candidates: 1024 }, model, { dim: 2, rng: createPrng(1), direction: 'maximize', exclude: new PointSet() })!;
+    const dMin = Math.min(...data.x.map((x) => Math.hypot(x[0]! - p.cube[0]!, x[1]! - p.cube[1]!)));
+    expect(dMin).toBeGreaterThan(0.25);
+    const std = model.predict([p.cube]).std[0]!;
+    expect(std).toBeCloseTo(p.acquisitionValue!, 10);
+    expect(p.predicted!.std).toBe(std);
+  });
+
+  it('EPLT with a failure next to the best point moves away from it', async () => {
+    const model = await kernelFactory()(data, { seed: 1 });
+    const ctx = { dim: 2, rng: createPrng(2), direction: 'maximize' as const, exclude: new PointSet(data.x), best: 3, incumbent: [0.5, 0.8] };
+    const free = proposeFromModel('eplt', { candidates: 1024 }, model, ctx)!;
+    const feasibility = createFeasibilityModel(data.x, [free.cube], { bandwidth: 0.1 });
+    const penalised = proposeFromModel('eplt', { candidates: 1024 }, model, { ...ctx, rng: createPrng(2), feasibility, penaltyScale: 2 })!;
+    expect(Math.hypot(penalised.cube[0]! - free.cube[0]!, penalised.cube[1]! - free.cube[1]!)).toBeGreaterThan(0.05);
+  });
+
+  it('random and space-filling proposals avoid excluded points', () => {
+    const quantize = (u: readonly number[]) => u.map((v) => Math.round(v));
+    const exclude = new PointSet([[0, 0], [0, 1], [1, 0]]);
+    const ctx = { dim: 2, rng: createPrng(4), direction: 'maximize' as const, exclude, quantize };
+    expect(proposeRandom(ctx)!.cube).toEqual([1, 1]);
+    expect(proposeSpaceFilling([[0, 0]], ctx, 64)!.cube).toEqual([1, 1]);
+    exclude.add([1, 1]);
+    expect(proposeRandom(ctx, 50)).toBeUndefined();
+  });
+});
