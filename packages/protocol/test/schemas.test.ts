@@ -146,3 +146,22 @@ describe('schema rules', () => {
     expect(rejects('event', { type: 'stage', from: 'idle', to: 'dancing' })).toEqual(['to']);
   });
 });
+
+describe('result edge cases the edge produces', () => {
+  it('accepts a failed result refused before any flow plan, and null features with flags', async () => {
+    const { resultBodySchema } = await import('../src/index');
+    const condition = { temperatureC: 130, cuIUlMin: 100, csOleateUlMin: 80, oaCsUlMin: 40, oaCuIUlMin: 50, oAmUlMin: 30, odeCuIUlMin: 200 };
+    const timings = { startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', durations: { totalS: 1 } };
+    const refused = resultBodySchema.safeParse({
+      experimentId: 'e1', attempt: 1, condition, warnings: [], status: 'failed',
+      failure: { reason: 'INFEASIBLE_CONDITION', detail: 'Cs stream overflow' }, timings,
+    });
+    expect(refused.success).toBe(true);
+    const features = { abs300: null, plPeakNm: null, plIntensity: null, plArea: 0, fwhmNm: null, sidePeak380: null, sidePeak600: null, flags: ['saturated', 'no-emission'] };
+    const aborted = resultBodySchema.safeParse({
+      experimentId: 'e1', attempt: 2, condition, warnings: [], status: 'aborted', features,
+      failure: { reason: 'INTERLOCK', interlock: 'estop' }, timings,
+    });
+    expect(aborted.success).toBe(true);
+  });
+});

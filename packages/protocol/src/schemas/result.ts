@@ -27,19 +27,19 @@ export const flowPlanSchema = z.object({
 /** Spectral features (see packages/chemistry for definitions). */
 export const featuresSchema = z.object({
   /** Absorbance at 300 nm, AU. */
-  abs300: finite,
+  abs300: finite.nullable(),
   /** PL peak wavelength, nm; `null` without emission. */
   plPeakNm: finite.nullable(),
   /** PL peak intensity, counts. */
-  plIntensity: finite,
+  plIntensity: finite.nullable(),
   /** Integrated PL, counts x nm. */
-  plArea: finite,
+  plArea: finite.nullable(),
   /** PL full width at half maximum, nm; `null` without emission. */
   fwhmNm: finite.nullable(),
   /** Side peak near 380 nm, relative to the main peak. */
-  sidePeak380: finite,
+  sidePeak380: finite.nullable(),
   /** Side peak near 600 nm, relative to the main peak. */
-  sidePeak600: finite,
+  sidePeak600: finite.nullable(),
   flags: z.array(z.enum(FEATURE_FLAGS)).max(FEATURE_FLAGS.length),
 });
 
@@ -96,7 +96,6 @@ const common = {
   attempt: z.int().min(1),
   campaignId: identifier.optional(),
   condition: conditionSchema,
-  flowPlan: flowPlanSchema,
   warnings: z.array(text).max(100),
 };
 
@@ -104,6 +103,7 @@ const common = {
 export const doneResultSchema = z.object({
   ...common,
   status: z.literal('done'),
+  flowPlan: flowPlanSchema,
   features: featuresSchema,
   spectra: spectraSchema,
   timings: doneTimingsSchema,
@@ -113,6 +113,8 @@ export const doneResultSchema = z.object({
 export const failedResultSchema = z.object({
   ...common,
   status: z.enum(['failed', 'aborted']),
+  /** Absent when the condition was refused before any flow was planned. */
+  flowPlan: flowPlanSchema.optional(),
   failure: failureSchema,
   features: featuresSchema.optional(),
   spectra: spectraSchema.optional(),
