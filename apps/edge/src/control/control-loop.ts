@@ -40,7 +40,7 @@ export interface ControlLoopOptions {
 /** What the loop last saw and did, for telemetry. */
 export interface ControlStatus {
   safe: boolean;
-  safeReasons: InterlockName[] | ['boot'];
+  safeReasons: (InterlockName | 'boot' | 'abort')[];
   temperatureC: number | null;
   setpointC: number | null;
   heaterOutput: number;
@@ -58,7 +58,7 @@ export class ControlLoop {
   private readonly pumps: Partial<Record<PumpId, PumpObservation>> = {};
   private contentsUl: Partial<Record<PumpId, number>> = {};
   private last: HeaterTick | null = null;
-  private latched = new Set<InterlockName | 'boot'>();
+  private latched = new Set<InterlockName | 'boot' | 'abort'>();
   private running: Promise<void> | null = null;
   private stopTimer: (() => void) | null = null;
   private unwatchEstop: (() => void) | null = null;
@@ -110,6 +110,12 @@ export class ControlLoop {
     await this.trip([{ interlock, detail, detectedAtMs: this.o.clock.now() }]);
   }
 
+  /** Latches SAFE for a reason that is not an interlock (abort command) and drives the outputs safe. */
+  async latch(reason: 'abort'): Promise<void> {
+    this.latched.add(reason);
+    await this.driveSafe();
+  }
+
   /**
    * Clears the latched SAFE state. Refused (returns the reasons) while a trip condition is still
    * present, e.g. the e-stop is still pressed or the thermocouple still open.
@@ -126,7 +132,7 @@ export class ControlLoop {
   status(): ControlStatus {
     return {
       safe: this.isSafe,
-      safeReasons: [...this.latched] as ControlStatus['safeReasons'],
+      safeReasons: [...this.latched],
       temperatureC: this.last?.temperatureC ?? null,
       setpointC: this.o.heater.setpointC,
       heaterOutput: this.last?.output ?? 0,

@@ -3,7 +3,7 @@ import type { Clock } from '@sdfl/sim';
 import type { EdgeConfig } from '../config';
 import { acquire, acquireReference, lightsOff, type Optics } from './acquire';
 import type { Inventory } from './inventory';
-import type { ExperimentOutcome, QueueItem, QueueStore, Stage } from './types';
+import type { ExperimentOutcome, FailureReason, QueueItem, QueueStore, Stage } from './types';
 
 /** A pump as the runner drives it (ChemyxPump satisfies it). */
 export interface RunnerPump {
@@ -32,7 +32,21 @@ export interface RunnerDeps {
 }
 
 /** Thrown inside an attempt to end it as failed with a reason. */
-class AttemptFailed extends Error {}
+export class AttemptFailed extends Error {
+  constructor(
+    readonly reason: FailureReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Why an attempt was aborted from outside: the abort() reason given to its controller. */
+export interface AbortCause {
+  reason: FailureReason;
+  detail: string;
+  interlock?: string;
+}
 
 /**
  * The experiment runner (ARCHITECTURE.md "An experiment's life"): validate -> heat to a steady
@@ -57,7 +71,7 @@ export class Runner {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.abortCurrent('agent stopping');
+    this.abortCurrent({ reason: 'INTERNAL', detail: 'agent stopping' });
     this.poke();
     await this.loop;
   }
@@ -76,9 +90,9 @@ export class Runner {
   }
 
   /** Aborts the running attempt (cancel of the current experiment, abort command, interlock). */
-  abortCurrent(reason: string, experimentId?: string): boolean {
+  abortCurrent(cause: AbortCause, experimentId?: string): boolean {
     if (!this.current || (experimentId && this.current.item.experimentId !== experimentId)) return false;
-    this.current.controller.abort(new Error(reason));
+    this.current.controller.abort(cause);
     return true;
   }
 
@@ -132,9 +146,11 @@ export class Runner {
     };
     let pumping = false;
     try {
-      enter('validating');
       const planned = planFlows(item.condition, this.d.space, { contentsUl: this.d.inventory.snapshot() });
-      if (!planned.ok) throw new AttemptFailed(planned.violations.map((v) => v.message).join('; '));
+      if (!planned.ok) {
+        const short = planned.violations.some((v) => v.code === 'INSUFFICIENT_REAGENT');
+        throw new AttemptFailed(short ? 'INSUFFICIENT_REAGENT' : 'INFEASIBLE_CONDITION', planned.violations.map((v) => v.message).join('; '));
+      }
       const plan = planned.plan;
       outcome.plan = plan;
       outcome.warnings.push(...this.d.inventory.warnings());
@@ -166,26 +182,33 @@ export class Runner {
       const remaining = plan.durationS * 1_000 - (clock.now() - flowingAt);
       if (remaining > 0) await clock.sleep(Math.min(remaining, plan.acquisitionS * 1_000), signal);
 
-      enter('computing');
+      enter('processing');
       outcome.features = acquired.features;
       outcome.spectra = acquired.spectra;
       if (acquired.features.flags.length > 0) outcome.warnings.push(`feature flags: ${acquired.features.flags.join(', ')}`);
     } catch (error) {
-      outcome.status = signal.aborted ? 'aborted' : 'failed';
-      outcome.reason = signal.aborted ? String((signal.reason as Error)?.message ?? signal.reason) : (error as Error).message;
+      if (signal.aborted) {
+        const cause = signal.reason as AbortCause;
+        outcome.status = 'aborted';
+        outcome.failure = { reason: cause.reason, detail: cause.detail, ...(cause.interlock ? { interlock: cause.interlock } : {}) };
+      } else {
+        outcome.status = 'failed';
+        const reason = error instanceof AttemptFailed ? error.reason : 'DEVICE_ERROR';
+        outcome.failure = { reason, detail: (error as Error).message };
+      }
     } finally {
       if (pumping) outcome.volumesUl = await this.finishPumps();
       await lightsOff(this.d.optics).catch(() => undefined);
     }
     outcome.timings.finishedAtMs = clock.now();
-    this.d.store.setStatus(item.experimentId, item.attempt, outcome.status, 'finished');
+    this.d.store.setStatus(item.experimentId, item.attempt, outcome.status, null);
     this.d.store.transition({
       experimentId: item.experimentId,
       attempt: item.attempt,
       from: stage ?? 'queued',
       to: outcome.status,
       atMs: outcome.timings.finishedAtMs,
-      ...(outcome.reason ? { detail: outcome.reason } : {}),
+      ...(outcome.failure ? { detail: outcome.failure.detail } : {}),
     });
     this.current = null;
     this.d.onOutcome(outcome);
@@ -207,7 +230,7 @@ export class Runner {
       } else {
         inBandSince = null;
       }
-      if (now > deadline) throw new AttemptFailed(`temperature not steady at ${setpointC} C within ${heatTimeoutMs / 1000} s (now ${pv?.toFixed(1)} C)`);
+      if (now > deadline) throw new AttemptFailed('TIMEOUT', `temperature not steady at ${setpointC} C within ${heatTimeoutMs / 1000} s (now ${pv?.toFixed(1)} C)`);
       await clock.sleep(Math.min(500, holdMs / 4), signal);
     }
   }

@@ -1,5 +1,8 @@
 import type { Condition, FlowPlan, Features, PumpId } from '@sdfl/chemistry';
 
+/** Why an attempt ended without a result (matches the protocol's FAILURE_REASONS). */
+export type FailureReason = 'INTERLOCK' | 'DEVICE_ERROR' | 'TIMEOUT' | 'CANCELLED' | 'OPERATOR_ABORT' | 'INSUFFICIENT_REAGENT' | 'INFEASIBLE_CONDITION' | 'INTERNAL';
+
 /** One experiment attempt in the edge queue. */
 export interface QueueItem {
   experimentId: string;
@@ -12,8 +15,8 @@ export interface QueueItem {
 
 export type AttemptStatus = 'queued' | 'running' | 'done' | 'failed' | 'aborted' | 'cancelled';
 
-/** Runner stages, in order (ARCHITECTURE.md "An experiment's life", edge part). */
-export type Stage = 'validating' | 'heating' | 'flowing' | 'equilibrating' | 'acquiring' | 'computing' | 'finished';
+/** Runner stages of one attempt, in order; names match the protocol's STAGES. */
+export type Stage = 'heating' | 'flowing' | 'equilibrating' | 'acquiring' | 'processing';
 
 /** Durable queue + state-transition log; the SQLite implementation survives crashes. */
 export interface QueueStore {
@@ -44,7 +47,8 @@ export interface ExperimentOutcome {
   campaignId: string | null;
   condition: Condition;
   status: 'done' | 'failed' | 'aborted';
-  reason?: string;
+  /** Why it did not finish: machine-readable kind + words for people. */
+  failure?: { reason: FailureReason; detail: string; interlock?: string };
   plan: FlowPlan | null;
   features: Features | null;
   spectra: AcquiredSpectra | null;

@@ -1,0 +1,228 @@
+import { createConditionSpace, PUMP_IDS, type PumpId } from '@sdfl/chemistry';
+import type { AckBody, BodyInput, Message } from '@sdfl/protocol';
+import type { Clock } from '@sdfl/sim';
+import type { EdgeConfig } from '../config';
+import { ControlLoop, type LoopHeater } from '../control/control-loop';
+import { InterlockMonitor } from '../control/interlocks';
+import type { Gpio } from '../devices/gpio';
+import type { SpectrumSource } from '../runner/acquire';
+import { Inventory } from '../runner/inventory';
+import { SqliteQueueStore } from '../runner/queue-store';
+import { Runner, type RunnerPump } from '../runner/runner';
+import type { Stage } from '../runner/types';
+import type { EdgeDb } from '../store/index';
+import { MetaStore } from '../store/index';
+import { decide } from './commands';
+import { onlineState, resultBody } from './messages';
+import { PumpPoller, type PolledPump } from './pump-poller';
+
+/** The devices an agent drives: real drivers on the Pi, the same drivers against emulators in --sim. */
+export interface AgentDevices {
+  pumps: Record<PumpId, RunnerPump & PolledPump>;
+  absorption: SpectrumSource;
+  pl: SpectrumSource;
+  heater: LoopHeater & { setSetpoint(c: number): Promise<void> };
+  gpio: Gpio;
+}
+
+/** The MQTT side as the agent uses it (link/Link implements it). */
+export interface AgentLink {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  onCommand(handler: (cmd: Message<'cmd'>) => Promise<AckBody>): void;
+  publishResult(body: BodyInput<'result'>): void;
+  publishEvent(body: BodyInput<'event'>): void;
+  publishTelemetry(body: BodyInput<'telemetry'>): void;
+  updateState(): void;
+}
+
+export interface AgentOptions {
+  config: Readonly<EdgeConfig>;
+  clock: Clock;
+  devices: AgentDevices;
+  db: EdgeDb;
+  /** Builds the link; `state` gives the retained birth body at any time. */
+  link: (state: () => BodyInput<'state'>) => AgentLink;
+  agentVersion: string;
+  /** Telemetry period, clock ms. Default 1000. */
+  telemetryMs?: number;
+  log?: (msg: string) => void;
+}
+
+const INVENTORY_KEY = 'inventory';
+const MODEL_KEY = 'modelSnapshot';
+
+/**
+ * The edge agent: control loop + runner + link over one SQLite database. `start()` boots into
+ * SAFE, marks any attempt a crash interrupted as aborted (re-queued when configured), and waits
+ * for a clearSafe command before anything pumps.
+ */
+export class Agent {
+  readonly control: ControlLoop;
+  readonly runner: Runner;
+  readonly link: AgentLink;
+  readonly store: SqliteQueueStore;
+  readonly inventory: Inventory;
+  private readonly poller: PumpPoller;
+  private readonly meta: MetaStore;
+  private stage: BodyInput<'telemetry'>['stage'] = 'boot';
+  private stopTelemetry: (() => void) | null = null;
+
+  constructor(private readonly o: AgentOptions) {
+    const { config, clock, devices, db } = o;
+    const space = createConditionSpace(config.chemistry);
+    this.meta = new MetaStore(db);
+    this.store = new SqliteQueueStore(db.db, () => clock.now());
+    const saved = this.meta.get(INVENTORY_KEY);
+    const full = Object.fromEntries(PUMP_IDS.map((id) => [id, config.chemistry.pumps[id].syringeVolumeUl])) as Record<PumpId, number>;
+    this.inventory = new Inventory(
+      saved ? { ...full, ...(JSON.parse(saved) as Record<PumpId, number>) } : full,
+      (contents) => this.meta.set(INVENTORY_KEY, JSON.stringify(contents)),
+      Object.fromEntries(PUMP_IDS.map((id) => [id, 2 * config.chemistry.syringeMarginUl])),
+    );
+    this.control = new ControlLoop({
+      clock,
+      periodMs: config.control.periodMs,
+      heater: devices.heater,
+      gpio: devices.gpio,
+      shutterOpenLevel: config.devices?.gpio?.shutterOpenLevel ?? 1,
+      estopActiveLevel: config.devices?.gpio?.estopActiveLevel ?? 1,
+      monitor: new InterlockMonitor(config.interlocks, config.chemistry.syringeMarginUl, config.heater.steadyBandC),
+      stopAllPumps: async () => void (await Promise.allSettled(PUMP_IDS.map((id) => devices.pumps[id].stop()))),
+      onTrip: (trip) => {
+        this.runner.abortCurrent({ reason: 'INTERLOCK', detail: trip.detail, interlock: trip.interlock });
+        this.link.publishEvent({ type: 'interlock', interlock: trip.interlock, detail: trip.detail, latencyMs: trip.latencyMs });
+        this.setStage('safe');
+      },
+    });
+    this.poller = new PumpPoller(devices.pumps, clock, this.control, () => this.inventory.snapshot());
+    this.runner = new Runner({
+      clock,
+      config,
+      space,
+      store: this.store,
+      inventory: this.inventory,
+      pumps: devices.pumps,
+      optics: { gpio: devices.gpio, shutterOpenLevel: config.devices?.gpio?.shutterOpenLevel ?? 1, absorption: devices.absorption, pl: devices.pl },
+      plant: {
+        setSetpoint: (c) => devices.heater.setSetpoint(c),
+        temperatureC: () => this.control.status().temperatureC,
+        isSafe: () => this.control.isSafe,
+      },
+      onStage: (item, from, to) => this.setStage(to, from ?? 'idle', item.experimentId),
+      onOutcome: (outcome) => {
+        this.link.publishResult(resultBody(outcome));
+        this.setStage(this.control.isSafe ? 'safe' : 'idle');
+        if (outcome.status === 'aborted' && config.runner.rerunAborted && outcome.failure?.reason === 'INTERLOCK') this.requeue(outcome.experimentId, outcome.attempt);
+      },
+    });
+    this.link = o.link(() => onlineState(config, o.agentVersion, this.control.status(), this.stage));
+    this.link.onCommand((cmd) => this.handle(cmd));
+  }
+
+  async start(): Promise<void> {
+    await this.control.start();
+    this.recoverInterrupted();
+    this.setStage('safe');
+    await this.link.start();
+    this.poller.start(1_000);
+    this.stopTelemetry = this.o.clock.every(this.o.telemetryMs ?? 1_000, () => this.link.publishTelemetry(this.telemetry()));
+    this.runner.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopTelemetry?.();
+    await this.runner.stop();
+    this.poller.stop();
+    await this.control.stop();
+    await this.link.stop();
+  }
+
+  /** Clears SAFE (the clearSafe command) and lets the queue run again. */
+  async clearSafe(by: string, reason: string): Promise<{ cleared: boolean; active: string[] }> {
+    const r = await this.control.clearSafe();
+    if (r.cleared) {
+      this.link.publishEvent({ type: 'faultCleared', by, reason });
+      this.setStage('idle');
+      this.runner.poke();
+    }
+    return r;
+  }
+
+  /** A crash left an attempt `running`: it is aborted now and re-run once SAFE is cleared, if configured. */
+  private recoverInterrupted(): void {
+    for (const item of this.store.list(['running'])) {
+      this.store.setStatus(item.experimentId, item.attempt, 'aborted', null);
+      const now = this.o.clock.now();
+      this.store.transition({ experimentId: item.experimentId, attempt: item.attempt, from: item.stage ?? 'running', to: 'aborted', atMs: now, detail: 'agent restarted mid-experiment' });
+      this.link.publishResult(
+        resultBody({
+          experimentId: item.experimentId,
+          attempt: item.attempt,
+          campaignId: item.campaignId,
+          condition: item.condition,
+          status: 'aborted',
+          failure: { reason: 'INTERNAL', detail: 'agent restarted mid-experiment' },
+          plan: null,
+          features: null,
+          spectra: null,
+          timings: { startedAtMs: now, steadyAtMs: null, acquiredAtMs: null, finishedAtMs: now },
+          steadyState: null,
+          warnings: [],
+          volumesUl: {},
+        }),
+      );
+      if (this.o.config.runner.rerunAborted) this.requeue(item.experimentId, item.attempt);
+    }
+  }
+
+  private requeue(experimentId: string, attempt: number): void {
+    const item = this.store.get(experimentId, attempt);
+    if (item && !this.store.get(experimentId, attempt + 1)) {
+      this.store.enqueue([{ experimentId, attempt: attempt + 1, condition: item.condition, campaignId: item.campaignId }]);
+    }
+  }
+
+  private async handle(cmd: Message<'cmd'>): Promise<AckBody> {
+    const decision = await decide(cmd.body, {
+      space: createConditionSpace(this.o.config.chemistry),
+      store: this.store,
+      runner: this.runner,
+      inventory: this.inventory,
+      syringeVolumeUl: (pump) => this.o.config.chemistry.pumps[pump].syringeVolumeUl,
+      clearSafe: (by, reason) => this.clearSafe(by, reason),
+      abortToSafe: async (reason) => {
+        this.runner.abortCurrent({ reason: 'OPERATOR_ABORT', detail: reason });
+        await this.control.latch('abort');
+        this.setStage('safe');
+      },
+      saveModelSnapshot: (version, snapshot) => this.meta.set(MODEL_KEY, JSON.stringify({ version, snapshot })),
+      offlinePolicy: this.o.config.offlinePolicy,
+    });
+    return { commandId: cmd.id, ...decision } as AckBody;
+  }
+
+  private setStage(to: BodyInput<'telemetry'>['stage'] | Stage, from?: string, experimentId?: string): void {
+    const previous = this.stage;
+    this.stage = to;
+    if (previous !== to) {
+      this.link.publishEvent({ type: 'stage', from: (from ?? previous) as typeof to, to, ...(experimentId ? { experimentId } : {}) } as BodyInput<'event'>);
+      this.link.updateState();
+    }
+  }
+
+  private telemetry(): BodyInput<'telemetry'> {
+    const c = this.control.status();
+    const current = this.runner.state.current;
+    return {
+      temperatures: { pvC: c.temperatureC, spC: c.setpointC },
+      heaterOutput: c.heaterOutput,
+      pumps: this.poller.states(),
+      stage: this.stage,
+      safe: c.safe,
+      loopJitter: { p50Ms: c.jitter.p50Ms, p99Ms: c.jitter.p99Ms, maxMs: c.jitter.maxMs },
+      syringeContentsUl: this.inventory.snapshot(),
+      ...(current ? { experimentId: current.experimentId } : {}),
+    };
+  }
+}

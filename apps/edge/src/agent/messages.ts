@@ -1,0 +1,89 @@
+import { PUMP_IDS, type PumpId } from '@sdfl/chemistry';
+import type { BodyInput } from '@sdfl/protocol';
+import type { EdgeConfig } from '../config';
+import type { ControlStatus } from '../control/control-loop';
+import type { ExperimentOutcome } from '../runner/types';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const seconds = (fromMs: number, toMs: number | null) => (toMs === null ? undefined : Math.max(0, (toMs - fromMs) / 1_000));
+
+/** The wire form of a finished attempt (protocol `result` body). */
+export function resultBody(o: ExperimentOutcome): BodyInput<'result'> {
+  const t = o.timings;
+  const timings = {
+    startedAt: iso(t.startedAtMs),
+    ...(t.steadyAtMs !== null ? { steadyAt: iso(t.steadyAtMs) } : {}),
+    ...(t.acquiredAtMs !== null ? { acquiredAt: iso(t.acquiredAtMs) } : {}),
+    finishedAt: iso(t.finishedAtMs),
+    durations: {
+      ...(o.plan ? { equilibrationS: o.plan.equilibrationS, acquisitionS: o.plan.acquisitionS } : {}),
+      ...(o.steadyState ? { heatingS: seconds(t.startedAtMs, t.steadyAtMs)! - o.steadyState.waitedS } : {}),
+      totalS: seconds(t.startedAtMs, t.finishedAtMs)!,
+    },
+  };
+  const common = {
+    experimentId: o.experimentId,
+    attempt: o.attempt,
+    ...(o.campaignId ? { campaignId: o.campaignId } : {}),
+    condition: o.condition,
+    ...(o.plan
+      ? {
+          flowPlan: {
+            ratesUlMin: o.plan.ratesUlMin,
+            residenceTimeS: o.plan.residenceTimeS,
+            reactionTimeS: o.plan.reactionTimeS,
+            equilibrationS: o.plan.equilibrationS,
+          },
+        }
+      : {}),
+    warnings: o.warnings,
+  };
+  if (o.status === 'done' && o.features && o.spectra) {
+    return { ...common, status: 'done', features: o.features, spectra: o.spectra, timings } as BodyInput<'result'>;
+  }
+  return {
+    ...common,
+    status: o.status === 'done' ? 'failed' : o.status,
+    failure: o.failure ?? { reason: 'INTERNAL', detail: 'finished without features' },
+    timings,
+  } as BodyInput<'result'>;
+}
+
+/** What the platform can do and may do (retained `state` body while online). */
+export function onlineState(
+  config: Readonly<EdgeConfig>,
+  agentVersion: string,
+  control: ControlStatus,
+  stage: BodyInput<'telemetry'>['stage'],
+): BodyInput<'state'> {
+  const { chemistry, interlocks } = config;
+  return {
+    status: 'online',
+    agentVersion,
+    devices: {
+      pumps: PUMP_IDS.map((id) => ({ id, model: 'Chemyx Fusion 6000' })),
+      spectrometers: [
+        { id: 'absorption', model: 'Ocean Insight HDX', role: 'absorption' },
+        { id: 'pl', model: 'Ocean Insight HDX', role: 'pl' },
+      ],
+      heater: { kind: 'software-pid' },
+    },
+    capabilities: {
+      offlinePolicies: ['standby'],
+      offlinePolicy: 'standby',
+      features: ['abs300', 'plPeakNm', 'plIntensity', 'plArea', 'fwhmNm', 'sidePeak380', 'sidePeak600'],
+    },
+    limits: {
+      temperature: { minC: chemistry.temperatureC.min, maxC: chemistry.temperatureC.max, ceilingC: interlocks.absoluteCeilingC },
+      pumps: Object.fromEntries(
+        PUMP_IDS.map((id) => {
+          const p = chemistry.pumps[id];
+          return [id, { minRateUlMin: p.minRateUlMin, maxRateUlMin: p.maxRateUlMin, syringeVolumeUl: p.syringeVolumeUl }];
+        }),
+      ) as Record<PumpId, { minRateUlMin: number; maxRateUlMin: number; syringeVolumeUl: number }>,
+    },
+    stage,
+    safe: control.safe,
+    ...(control.safe ? { safeReason: control.safeReasons[0] } : {}),
+  } as BodyInput<'state'>;
+}

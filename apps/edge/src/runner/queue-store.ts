@@ -1,0 +1,74 @@
+import type { Condition } from '@sdfl/chemistry';
+import { and, asc, eq, inArray, max } from 'drizzle-orm';
+import { queue, transitions, type EdgeDrizzle, type QueueRow } from '../store/index';
+import type { AttemptStatus, QueueItem, QueueStore, Stage } from './types';
+
+const toItem = (r: QueueRow): QueueItem => ({
+  experimentId: r.experimentId,
+  attempt: r.attempt,
+  condition: JSON.parse(r.condition) as Condition,
+  campaignId: r.campaignId,
+  status: r.status,
+  stage: (r.stage as Stage | null) ?? null,
+});
+
+/** The runner's queue and transition log in the edge's SQLite database (synchronous, durable writes). */
+export class SqliteQueueStore implements QueueStore {
+  constructor(
+    private readonly db: EdgeDrizzle,
+    private readonly now: () => number,
+  ) {}
+
+  enqueue(items: Omit<QueueItem, 'status' | 'stage'>[]): void {
+    this.db.transaction((tx) => {
+      let position = (tx.select({ p: max(queue.position) }).from(queue).get()?.p ?? 0) + 1;
+      for (const item of items) {
+        tx.insert(queue)
+          .values({
+            experimentId: item.experimentId,
+            attempt: item.attempt,
+            position: position++,
+            condition: JSON.stringify(item.condition),
+            campaignId: item.campaignId,
+            status: 'queued',
+            updatedAt: this.now(),
+          })
+          .run();
+      }
+    });
+  }
+
+  next(): QueueItem | undefined {
+    const row = this.db.select().from(queue).where(eq(queue.status, 'queued')).orderBy(asc(queue.position)).limit(1).get();
+    return row ? toItem(row) : undefined;
+  }
+
+  get(experimentId: string, attempt: number): QueueItem | undefined {
+    const row = this.db.select().from(queue).where(and(eq(queue.experimentId, experimentId), eq(queue.attempt, attempt))).get();
+    return row ? toItem(row) : undefined;
+  }
+
+  attempts(experimentId: string): QueueItem[] {
+    return this.db.select().from(queue).where(eq(queue.experimentId, experimentId)).orderBy(asc(queue.attempt)).all().map(toItem);
+  }
+
+  list(statuses?: AttemptStatus[]): QueueItem[] {
+    const q = this.db.select().from(queue);
+    return (statuses ? q.where(inArray(queue.status, statuses)) : q).orderBy(asc(queue.position)).all().map(toItem);
+  }
+
+  setStatus(experimentId: string, attempt: number, status: AttemptStatus, stage: Stage | null = null): void {
+    this.db
+      .update(queue)
+      .set({ status, stage, updatedAt: this.now() })
+      .where(and(eq(queue.experimentId, experimentId), eq(queue.attempt, attempt)))
+      .run();
+  }
+
+  transition(t: { experimentId: string | null; attempt: number | null; from: string; to: string; atMs: number; detail?: string }): void {
+    this.db
+      .insert(transitions)
+      .values({ experimentId: t.experimentId, attempt: t.attempt, fromState: t.from, toState: t.to, at: t.atMs, detail: t.detail ?? null })
+      .run();
+  }
+}
