@@ -91,6 +91,7 @@ export class HdxSpectrometer extends EventEmitter {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private attached = false;
+  private pendingAtTimeout = -1;
   private settings: HdxSettings = { integrationUs: HDX_INTEGRATION_US.min, scans: 1, boxcar: 0 };
   private wavelengths: number[] | null = null;
   private serial: string | null = null;
@@ -260,11 +261,14 @@ export class HdxSpectrometer extends EventEmitter {
         reject(new DeviceDisconnectedError(this.name, 'not connected'));
         return;
       }
+      // A partial frame that made no progress since the last timeout is debris: drop it so it cannot
+      // swallow this reply. One still growing is a late reply, completed and discarded by type.
+      if (this.decoder.pending > 0 && this.decoder.pending === this.pendingAtTimeout) this.decoder.reset();
+      this.pendingAtTimeout = -1;
       const timer = setTimeout(() => {
         if (this.pending?.timer !== timer) return;
         this.pending = undefined;
-        // A partial frame left in the decoder would corrupt the next reply.
-        this.decoder.reset();
+        this.pendingAtTimeout = this.decoder.pending;
         reject(new DeviceTimeoutError(this.name, `no reply to 0x${messageType.toString(16)} within ${Math.round(timeoutMs)} ms`, timeoutMs));
       }, timeoutMs);
       this.pending = { messageType, resolve, reject, timer };
