@@ -106,7 +106,10 @@ export class InterlockMonitor {
     const l = this.limits;
     const sp = i.setpointC;
     if (sp === null) {
-      this.resetHeater();
+      // Heater off: no watch or regulation, but the stuck-SSR rule below still applies.
+      this.watch = { sinceMs: 0, fromC: 0, lastSetpointC: null };
+      this.regulating = false;
+      this.outsideBandSinceMs = null;
     } else {
       // Marlin-style watch: after a setpoint increase the plate must rise watchRiseC per watchPeriod
       // until it reaches the band, otherwise the heater or thermocouple is not where we think.
