@@ -4,3 +4,4 @@ export * from './random';
 export * from './timer-host';
 export * from './real-clock';
 export * from './virtual-clock';
+export * from './devices/gpio';
