@@ -92,6 +92,7 @@ export class HdxSpectrometer extends EventEmitter {
   private closed = false;
   private attached = false;
   private pendingAtTimeout = -1;
+  private inflight: Promise<ObpFrame> | undefined;
   private settings: HdxSettings = { integrationUs: HDX_INTEGRATION_US.min, scans: 1, boxcar: 0 };
   private wavelengths: number[] | null = null;
   private serial: string | null = null;
@@ -216,8 +217,22 @@ export class HdxSpectrometer extends EventEmitter {
     return this.getSpectrum();
   }
 
-  /** `stop` lab verb: abort an acquisition in progress (message 0x00100000). */
+  /**
+   * `stop` lab verb: abort an acquisition in progress (message 0x00100000). The abort bypasses the
+   * one-in-flight queue — it must not wait behind the spectrum it aborts — and resolves once that
+   * spectrum request has settled (the device NACKs it with 7 NOT_READY). Idle: a plain abort.
+   */
   async stop(): Promise<void> {
+    const p = this.pending;
+    if (p?.messageType === OBP.getSpectrum && this.inflight) {
+      const inflight = this.inflight;
+      this.socket.write(encodeFrame({ messageType: OBP.abort, ackRequested: true, checksum: this.options.checksum ?? false }));
+      await inflight.then(
+        () => undefined,
+        () => undefined,
+      );
+      return;
+    }
     await this.request(OBP.abort, undefined, true);
   }
 
@@ -249,7 +264,7 @@ export class HdxSpectrometer extends EventEmitter {
    * with it (DEVICES.md §2). NACK -> DeviceNackError; no reply in time -> TIMEOUT.
    */
   private request(messageType: number, payload?: Uint8Array, ack = false, timeoutMs = this.options.timeoutMs ?? 1000): Promise<ObpFrame> {
-    const run = () => this.exchange(messageType, payload, ack, timeoutMs);
+    const run = () => (this.inflight = this.exchange(messageType, payload, ack, timeoutMs));
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);
     return p;
