@@ -6,3 +6,4 @@ export * from './sampling/lhs';
 export * from './acquisition';
 export * from './policies';
 export * from './study';
+export * from './twin';

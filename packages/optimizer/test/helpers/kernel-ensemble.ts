@@ -128,3 +128,23 @@ export function cubeSpace(dim: number, step?: number) {
     ...(step ? { quantizeCube: (u: readonly number[]) => u.map((v) => Math.min(1, Math.max(0, Math.round(v / step) * step))) } : {}),
   };
 }
+
+/** TEST DOUBLE: an "ensemble" whose members are given functions (exact, for SHAP identities). */
+export function functionEnsemble(dim: number, members: ((x: readonly number[]) => number)[]): Surrogate & { calls: number } {
+  const s = {
+    dim,
+    members: members.length,
+    calls: 0,
+    predictMembers(x: readonly (readonly number[])[]): Float64Array[] {
+      s.calls++;
+      return members.map((fn) => Float64Array.from(x, fn));
+    },
+    predict(x: readonly (readonly number[])[]): Prediction {
+      const all = s.predictMembers(x);
+      const mean = Float64Array.from(x, (_, i) => all.reduce((a, m) => a + m[i]!, 0) / all.length);
+      const std = Float64Array.from(x, (_, i) => Math.sqrt(all.reduce((a, m) => a + (m[i]! - mean[i]!) ** 2, 0) / all.length));
+      return { mean, std };
+    },
+  };
+  return s;
+}

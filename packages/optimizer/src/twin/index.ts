@@ -1,0 +1,4 @@
+export * from './evaluate';
+export * from './shapley';
+export * from './surface';
+export * from './uncertainty';
