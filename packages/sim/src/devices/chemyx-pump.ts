@@ -222,12 +222,13 @@ export class ChemyxPumpEmulator {
   private parameterLines(): string[] {
     const vf = VOLUME_UL[this.units];
     const rf = RATE_UL_MIN[this.units];
+    const s = this.drive.settings();
     return [
       `units = ${this.units}`,
-      `diameter = ${this.drive.diameterMm.toFixed(3)}`,
-      `rate = ${this.drive.ratesUlMin.map((r) => (r / rf).toFixed(6)).join(',')}`,
-      `volume = ${this.drive.volumesUl.map((v) => (v / vf).toFixed(6)).join(',')}`,
-      `delay = ${this.drive.delayMin.toFixed(6)}`,
+      `diameter = ${s.diameterMm.toFixed(3)}`,
+      `rate = ${s.ratesUlMin.map((r) => (r / rf).toFixed(6)).join(',')}`,
+      `volume = ${s.volumesUl.map((v) => (v / vf).toFixed(6)).join(',')}`,
+      `delay = ${s.delayMin.toFixed(6)}`,
       `time = ${this.drive.stepTimeMin().toFixed(6)}`,
     ];
   }

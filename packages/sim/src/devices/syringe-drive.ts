@@ -2,7 +2,6 @@ import type { Clock } from '../clock';
 
 /** Chemyx `status` codes (DEVICES.md §1 [V]): 0 stopped, 1 running, 2 paused, 3 delayed, 4 stalled. */
 export type PumpStatus = 0 | 1 | 2 | 3 | 4;
-export const PUMP_STATUS = { stopped: 0, running: 1, paused: 2, delayed: 3, stalled: 4 } as const;
 
 /** What the pump accepts for the mounted syringe; all derived from the inner diameter. */
 export interface SyringeLimits {
@@ -106,59 +105,45 @@ export class SyringeDrive {
     };
   }
 
-  get diameterMm(): number {
-    return this.diameter;
-  }
-  get volumesUl(): readonly number[] {
-    return this.volumes;
-  }
-  get ratesUlMin(): readonly number[] {
-    return this.rates;
-  }
-  get delayMin(): number {
-    return this.delayMs / 60_000;
+  /** The programmed settings (uL, uL/min, min). */
+  settings(): { diameterMm: number; volumesUl: readonly number[]; ratesUlMin: readonly number[]; delayMin: number } {
+    return { diameterMm: this.diameter, volumesUl: this.volumes, ratesUlMin: this.rates, delayMin: this.delayMs / 60_000 };
   }
 
   /** Sets the diameter (clamped, 3 decimals like the pump's display) and re-clamps volumes and rates. */
   setDiameter(mm: number): number {
     const [lo, hi] = this.o.diameterRangeMm;
-    this.advance();
-    this.diameter = Math.round(clamp(mm, lo, hi) * 1000) / 1000;
-    this.volumes = this.volumes.map((v) => this.clampVolume(v));
-    this.rates = this.rates.map((r) => this.clampRate(r));
-    this.changed();
-    return this.diameter;
+    return this.update(() => {
+      this.diameter = Math.round(clamp(mm, lo, hi) * 1000) / 1000;
+      this.volumes = this.volumes.map((v) => this.clampVolume(v));
+      this.rates = this.rates.map((r) => this.clampRate(r));
+      return this.diameter;
+    });
   }
 
   /** Sets the step volumes, uL (negative withdraws); each clamped to the limits, sign kept. */
   setVolumes(ul: readonly number[]): number[] {
-    this.advance();
-    this.volumes = ul.map((v) => this.clampVolume(v));
-    this.changed();
-    return this.volumes;
+    return this.update(() => (this.volumes = ul.map((v) => this.clampVolume(v))));
   }
 
   /** Sets the step rates, uL/min (magnitude; direction comes from the volume's sign), clamped. */
   setRates(ulMin: readonly number[]): number[] {
-    this.advance();
-    this.rates = ulMin.map((r) => this.clampRate(r));
-    this.changed();
-    return this.rates;
+    return this.update(() => (this.rates = ulMin.map((r) => this.clampRate(r))));
   }
 
   /** Sets the delay before each step, min (clamped to >= 0). */
   setDelay(min: number): number {
     this.delayMs = Math.max(0, min) * 60_000;
-    return this.delayMin;
+    return this.delayMs / 60_000;
   }
 
   /** Sets each step's duration, min, by deriving its rate from its volume [I]; returns step 1's resulting time. */
   setTime(min: number): number {
     const t = Math.max(min, 1e-6);
-    this.advance();
-    this.rates = this.volumes.map((v) => this.clampRate(Math.abs(v) / t));
-    this.changed();
-    return this.stepTimeMin();
+    return this.update(() => {
+      this.rates = this.volumes.map((v) => this.clampRate(Math.abs(v) / t));
+      return this.stepTimeMin();
+    });
   }
 
   /** Duration of the first step at its rate, min. */
@@ -168,43 +153,41 @@ export class SyringeDrive {
 
   /** `start`: resumes a paused run; from stopped or stalled starts a new run (dispensed and elapsed reset). */
   start(): void {
-    this.advance();
-    if (this.status === 2) {
-      this.status = this.resumeStatus;
-    } else if (this.status === 0 || this.status === 4) {
-      this.stepIndex = 0;
-      this.stepDoneUl = 0;
-      this.dispensedUl = 0;
-      this.elapsedMs = 0;
-      this.delayLeftMs = this.delayMs;
-      this.status = this.stallFault ? 4 : this.delayMs > 0 ? 3 : 1;
-    }
-    this.changed();
+    this.update(() => {
+      if (this.status === 2) {
+        this.status = this.resumeStatus;
+      } else if (this.status === 0 || this.status === 4) {
+        this.stepIndex = 0;
+        this.stepDoneUl = 0;
+        this.dispensedUl = 0;
+        this.elapsedMs = 0;
+        this.delayLeftMs = this.delayMs;
+        this.status = this.stallFault ? 4 : this.delayMs > 0 ? 3 : 1;
+      }
+    });
   }
 
   /** `pause`: holds a running or delayed run; `start` resumes it. */
   pause(): void {
-    this.advance();
-    if (this.status === 1 || this.status === 3) {
-      this.resumeStatus = this.status;
-      this.status = 2;
-    }
-    this.changed();
+    this.update(() => {
+      if (this.status === 1 || this.status === 3) {
+        this.resumeStatus = this.status;
+        this.status = 2;
+      }
+    });
   }
 
   /** `stop`: ends the run (not resumable). */
   stop(): void {
-    this.advance();
-    this.status = 0;
-    this.changed();
+    this.update(() => (this.status = 0));
   }
 
   /** Fault hook: the motor stalls now (status 4, plunger still) and on every start until cleared. */
   injectStall(): void {
-    this.advance();
-    this.stallFault = true;
-    if (this.status === 1 || this.status === 3) this.status = 4;
-    this.changed();
+    this.update(() => {
+      this.stallFault = true;
+      if (this.status === 1 || this.status === 3) this.status = 4;
+    });
   }
 
   /** Clears the stall fault; the next `start` runs normally. */
@@ -214,9 +197,7 @@ export class SyringeDrive {
 
   /** Test hook: an operator refilled (or swapped) the syringe, uL. */
   setContents(ul: number): void {
-    this.advance();
-    this.contentsUl = clamp(ul, 0, this.capacityUl);
-    this.changed();
+    this.update(() => (this.contentsUl = clamp(ul, 0, this.capacityUl)));
   }
 
   /** State at the clock's now. */
@@ -245,6 +226,14 @@ export class SyringeDrive {
     this.timer?.abort();
     this.timer = null;
     this.listeners.clear();
+  }
+
+  /** Integrates up to now, applies `mutate`, then notifies and re-arms the timer. */
+  private update<T>(mutate: () => T): T {
+    this.advance();
+    const result = mutate();
+    this.changed();
+    return result;
   }
 
   private currentStep(): { volumeUl: number; rateUlMin: number } | undefined {

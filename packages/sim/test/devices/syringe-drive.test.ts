@@ -103,13 +103,13 @@ describe('SyringeDrive (Chemyx mechanics on the Clock)', () => {
     expect(drive.setVolumes([-1e9])[0]).toBeCloseTo(-area * 100, 9);
     expect(drive.setDiameter(5.12345)).toBe(5.123);
     // A smaller syringe lowers the limits, and the stored settings follow.
-    expect(drive.ratesUlMin[0]).toBeCloseTo(((Math.PI * 5.123 ** 2) / 4) * 10, 9);
+    expect(drive.settings().ratesUlMin[0]).toBeCloseTo(((Math.PI * 5.123 ** 2) / 4) * 10, 9);
   });
 
   it('set time derives each step rate from its volume', () => {
     const { drive } = setup();
     drive.setVolumes([100, 50]);
     expect(drive.setTime(2)).toBeCloseTo(2, 12);
-    expect(drive.ratesUlMin).toEqual([50, 25]);
+    expect(drive.settings().ratesUlMin).toEqual([50, 25]);
   });
 });
