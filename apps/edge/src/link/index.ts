@@ -1,0 +1,13 @@
+/**
+ * The edge's MQTT link: birth/will with persisted sessions, durable in-order outbox, idempotent
+ * command inbox, QoS 0 telemetry.
+ *
+ * @packageDocumentation
+ */
+export { Link } from './link.js';
+export type { BirthState, LinkEvents, LinkOptions, QueuedMessage } from './link-options.js';
+export { CommandInbox, UNKNOWN_COMMAND_ID, type AckSink, type CommandHandler, type CommandInboxOptions, type CommandMessage } from './command-inbox.js';
+export { OutboxPump, type OutboxPumpOptions, type PublishRow } from './outbox-pump.js';
+export { LinkSequence, type LinkSequenceOptions } from './sequence.js';
+export { NullStore } from './null-store.js';
+export { LinkError, type LinkErrorCode } from './errors.js';
