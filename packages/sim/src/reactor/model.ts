@@ -99,10 +99,8 @@ export class ReactorModel implements GroundTruth {
     return responseComponents(this.inputs(condition), this.params);
   }
 
-  /** Noise-free steady-state features. */
-  truth(condition: Condition): ReactorFeatures {
-    return featuresOf(this.components(condition));
-  }
+  /** Noise-free steady-state features. Bound, so `const f = model.truth` works as a callback. */
+  readonly truth = (condition: Condition): ReactorFeatures => featuresOf(this.components(condition));
 
   /**
    * The deterministic part of failure: the reason this condition fails, or null (always null
