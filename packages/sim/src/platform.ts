@@ -10,6 +10,7 @@ import type { OpticalSampleSource } from './optics';
 import { createReactorModel } from './reactor/model';
 import { ReactorSimulation } from './reactor/simulation';
 import { RealClock } from './real-clock';
+import { VirtualClock } from './virtual-clock';
 
 /** What the platform needs of a reactor: a sample source fed with the condition actually running. */
 export interface PlatformReactor extends OpticalSampleSource {
@@ -29,7 +30,10 @@ export interface SimulatedPlatformOptions {
   baudRate?: number;
   /** Overrides for every pump (latency, limits, limit order...). */
   pump?: Partial<Omit<ChemyxPumpOptions, 'clock'>>;
-  /** Overrides for both spectrometers (e.g. `timeScale`), then per role. */
+  /**
+   * Overrides for both spectrometers, then per role. `timeScale` defaults to 1/speed on a
+   * VirtualClock with speed > 0 (0 for 'max'), else 1, so exposures take clock time.
+   */
   spectrometer?: SpectrometerOverrides & { absorption?: SpectrometerOverrides; pl?: SpectrometerOverrides };
   plant?: Partial<Omit<ThermalPlantOptions, 'clock' | 'gpio'>>;
   thermocouple?: Partial<Omit<Max31855EmulatorOptions, 'plant'>>;
@@ -119,8 +123,10 @@ export async function createSimulatedPlatform(options: SimulatedPlatformOptions 
     }),
   ) as Record<PumpId, ChemyxPumpEmulator>;
   const { absorption: absOptions, pl: plOptions, ...shared } = options.spectrometer ?? {};
+  // An exposure lasts integration x scans of clock time: 1/speed of real time on an accelerated clock.
+  const timeScale = clock instanceof VirtualClock && clock.speed !== 0 ? (clock.speed === 'max' ? 0 : 1 / clock.speed) : 1;
   const makeHdx = (role: 'absorption' | 'pl', own: SpectrometerOverrides | undefined, s: number) =>
-    new HdxSpectrometerEmulator({ role, clock, light: gpio, sample: reactor, seed: s, ...shared, ...own });
+    new HdxSpectrometerEmulator({ role, clock, light: gpio, sample: reactor, seed: s, timeScale, ...shared, ...own });
   const hdx = { absorption: makeHdx('absorption', absOptions, seed + 200), pl: makeHdx('pl', plOptions, seed + 201) };
 
   const feed = new ConditionFeed(clock, reactor, pumps, plant, options.conditionSettleMs ?? 1000, options.conditionTemperatureStepC ?? 1);

@@ -70,6 +70,18 @@ describe.skipIf(!socatAvailable())('createSimulatedPlatform', () => {
     await platform.stop(); // idempotent
   });
 
+  it('on an accelerated clock an exposure takes clock time (integration x scans / speed of real time)', async () => {
+    platform = await createSimulatedPlatform({ clock: new VirtualClock({ speed: 50 }) });
+    const client = await ObpTestClient.connect(platform.spectrometers.absorption.port);
+    const t0 = performance.now();
+    const set = Buffer.alloc(4);
+    set.writeUInt32LE(2_000_000); // 2 s of clock time = 40 ms real at x50
+    await client.request({ type: 0x00110010, flags: 0x0004, imm: set });
+    expect((await client.request({ type: 0x00101000 })).payload).toHaveLength(4136);
+    expect(performance.now() - t0).toBeLessThan(500);
+    client.close();
+  });
+
   it('wires SSR -> plate -> MAX31855, and the e-stop input', async () => {
     const clock = new VirtualClock({ speed: 0 });
     platform = await createSimulatedPlatform({ clock, plant: { ambientC: 20, timeConstantS: 100, deadTimeS: 2 } });

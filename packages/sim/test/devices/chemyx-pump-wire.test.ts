@@ -141,6 +141,27 @@ function describeChemyxWire(name: string, makeRig: MakeRig, enabled = true): voi
       expect((await ask('set units 7'))[1]).toBe('units = 3');
     });
 
+    it('converts units, derives the rate from set time, and lists the parameters', async () => {
+      await ask('set units 2');
+      await ask('set diameter 28.6');
+      await ask('set volume 120');
+      expect((await ask('set time 2'))[1]).toBe('time = 2.000000'); // 120 uL over 2 min -> 60 uL/min
+      expect((await ask('set units 1'))[1]).toBe('units = 1'); // mL/hr: the same physical settings
+      expect(await ask('view parameter')).toEqual([
+        'view parameter',
+        'units = 1',
+        'diameter = 28.600',
+        'rate = 3.600000',
+        'volume = 0.120000',
+        'delay = 0.000000',
+        'time = 2.000000',
+        '>',
+      ]);
+      const help = await ask('help');
+      expect(help).toContain('read limit parameter');
+      expect(help.at(-1)).toBe('>');
+    });
+
     it('runs rate x time, stops by itself at the programmed volume, and start from stopped resets', async () => {
       await ask('set units 2');
       await ask('set volume 20');
@@ -247,6 +268,21 @@ function describeChemyxWire(name: string, makeRig: MakeRig, enabled = true): voi
 const socat = socatAvailable();
 describeChemyxWire('an in-memory duplex pair', inMemory);
 describeChemyxWire('a socat PTY opened with serialport', overPty, socat);
+
+describe('Chemyx emulator limit order', () => {
+  it("'rate-first' puts maxRate minRate before maxVol minVol", async () => {
+    const rig = await inMemory({ limitOrder: 'rate-first', diameterMm: 10, maxSpeedMmMin: 10, maxTravelMm: 100 });
+    try {
+      rig.host.write('read limit parameter\r');
+      const [, line] = (await rig.reader.reply()).split('\r\n');
+      const area = (Math.PI * 100) / 4;
+      expect(line!.split(' ').map(Number)[0]).toBeCloseTo(area * 10, 5);
+      expect(line!.split(' ').map(Number)[2]).toBeCloseTo(area * 100, 5);
+    } finally {
+      await rig.close();
+    }
+  });
+});
 
 describe.skipIf(!socat)('Chemyx emulator defaults over a PTY', () => {
   it('answers after 50-100 ms of real time', async () => {
