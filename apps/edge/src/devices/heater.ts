@@ -55,7 +55,11 @@ export interface SoftwareHeaterOptions {
   gpio: Gpio;
   /** GPIO line of the SSR (ON = level 1). Default 'ssr'. */
   line?: GpioLine;
-  /** PID gains and options (output 0..1). */
+  /**
+   * PID gains and options (output 0..1). `derivativeFilterS` defaults to 5 s here: the MAX31855
+   * reads in 0.25 C steps (DEVICES.md §3), so at 10 Hz one step is a 2.5 C/s "slope" that would
+   * make an unfiltered derivative term chatter the SSR.
+   */
   pid: PidOptions;
   /** Time-proportioning window, ms. Default 1000 (DEVICES.md §3: 1-2 s). */
   windowMs?: number;
@@ -77,7 +81,7 @@ export class SoftwareHeater implements Heater {
 
   constructor(private readonly o: SoftwareHeaterOptions) {
     this.name = o.name ?? 'heater';
-    this.pid = new Pid({ ...o.pid, outMin: 0, outMax: 1 });
+    this.pid = new Pid({ derivativeFilterS: 5, ...o.pid, outMin: 0, outMax: 1 });
     this.tp = new TimeProportioner({ windowMs: o.windowMs ?? 1000 });
     this.line = o.line ?? 'ssr';
   }

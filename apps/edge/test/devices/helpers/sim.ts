@@ -21,3 +21,6 @@ export function socatAvailable(): boolean {
   console.warn(`skipping PTY pump tests: ${hint}`);
   return false;
 }
+export { VirtualClock } from '../../../../../packages/sim/src/virtual-clock';
+export { ThermalPlant } from '../../../../../packages/sim/src/devices/thermal-plant';
+export { Max31855Emulator } from '../../../../../packages/sim/src/devices/max31855';
