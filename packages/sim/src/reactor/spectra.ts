@@ -27,17 +27,18 @@ const gauss = (nm: number, centreNm: number, fwhmNm: number) => {
   const z = (nm - centreNm) / (fwhmNm / FWHM_PER_SIGMA);
   return Math.exp(-0.5 * z * z);
 };
-const logistic = (z: number) => 1 / (1 + Math.exp(z));
+/** Smooth step from 1 (z << 0) to 0 (z >> 0). */
+const fallingStep = (z: number) => 1 / (1 + Math.exp(z));
 
 /**
  * Cs3Cu2I5 absorption, 1 at 300 nm: an excitonic band peaking near 290 nm in front of the
  * band-to-band continuum that rises below ~275 nm (in-situ spectra, paper Fig 8C).
  */
-const ncRaw = (nm: number) => gauss(nm, 292, 18) + 0.5 * logistic((nm - 272) / 6);
+const ncRaw = (nm: number) => gauss(nm, 292, 18) + 0.5 * fallingStep((nm - 272) / 6);
 const NC_AT_300 = ncRaw(300);
 const ncShape = (nm: number) => ncRaw(nm) / NC_AT_300;
 /** Cu(I)-ligand precursor band below 280 nm, 1 at 300 nm. */
-const precursorShape = (nm: number) => logistic((nm - 270) / 8) / logistic((300 - 270) / 8);
+const precursorShape = (nm: number) => fallingStep((nm - 270) / 8) / fallingStep((300 - 270) / 8);
 /** Side population (CsCu2I3-like) absorption band near 330 nm, 1 at its maximum. */
 const side600AbsShape = (nm: number) => gauss(nm, 330, 35);
 
