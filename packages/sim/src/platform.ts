@@ -138,26 +138,30 @@ export async function createSimulatedPlatform(options: SimulatedPlatformOptions 
     for (const p of Object.values(pumps)) p.dispose();
     await gpio.close();
   };
-  let started: [PlatformSpectrometer, PlatformSpectrometer, PlatformPump[]];
-  try {
-    plant.start();
-    const serve = async (id: PumpId): Promise<PlatformPump> => {
-      const link = await serveOnPty(pumps[id], { baudRate: options.baudRate ?? 38_400, names: [`${id}-device`, id] });
-      links.push(link);
-      return { path: link.path, emulator: pumps[id], link };
-    };
-    const listen = async (h: HdxSpectrometerEmulator) => ({ ...(await h.start()), emulator: h });
-    started = await Promise.all([listen(hdx.absorption), listen(hdx.pl), Promise.all(PUMP_IDS.map(serve))]);
-  } catch (err) {
+  plant.start();
+  const serve = async (id: PumpId): Promise<PlatformPump> => {
+    const link = await serveOnPty(pumps[id], { baudRate: options.baudRate ?? 38_400, names: [`${id}-device`, id] });
+    links.push(link);
+    return { path: link.path, emulator: pumps[id], link };
+  };
+  const listen = async (h: HdxSpectrometerEmulator): Promise<PlatformSpectrometer> => ({ ...(await h.start()), emulator: h });
+  // allSettled, not all: on a failure every other start must have finished before stopAll, or a socat leaks.
+  const [pumpResults, hdxResults] = await Promise.all([
+    Promise.allSettled(PUMP_IDS.map(serve)),
+    Promise.allSettled([listen(hdx.absorption), listen(hdx.pl)]),
+  ]);
+  const failure = [...pumpResults, ...hdxResults].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
     await stopAll();
-    throw err;
+    throw failure.reason;
   }
+  const ok = <T,>(r: PromiseSettledResult<T> | undefined) => (r as PromiseFulfilledResult<T>).value;
   feed.start();
 
   let stopping: Promise<void> | null = null;
   return {
-    pumps: Object.fromEntries(started[2].map((p, i) => [PUMP_IDS[i], p])) as Record<PumpId, PlatformPump>,
-    spectrometers: { absorption: started[0], pl: started[1] },
+    pumps: Object.fromEntries(PUMP_IDS.map((id, i) => [id, ok(pumpResults[i])])) as Record<PumpId, PlatformPump>,
+    spectrometers: { absorption: ok(hdxResults[0]), pl: ok(hdxResults[1]) },
     gpio,
     thermocouple,
     plant,

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { createConditionSpace, PUMP_IDS, planFlows, type PumpId } from '@sdfl/chemistry';
 import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,6 +24,12 @@ const refuses = (port: number) =>
     s.once('connect', () => (s.destroy(), resolve(false)));
     s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
   });
+
+/** socat processes this test process started and that still run. */
+const childSocats = () =>
+  execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes('socat')).length;
 
 /** A driver-side serial port with a `>`-framed command helper. */
 async function openPump(path: string) {
@@ -48,6 +55,7 @@ describe.skipIf(!socatAvailable())('createSimulatedPlatform', () => {
   });
 
   it('starts in under 2 s, and stop() leaves no socat, link or listening port behind', async () => {
+    const socatsBefore = childSocats();
     const t0 = performance.now();
     platform = await createSimulatedPlatform({ clock: new VirtualClock({ speed: 0 }) });
     const startMs = performance.now() - t0;
@@ -57,6 +65,7 @@ describe.skipIf(!socatAvailable())('createSimulatedPlatform', () => {
     const ports = [platform.spectrometers.absorption.port, platform.spectrometers.pl.port];
     expect(new Set(pids).size).toBe(8);
     expect(pids.every(alive)).toBe(true);
+    expect(childSocats()).toBe(socatsBefore + 8);
     expect(paths.every((p) => existsSync(p))).toBe(true);
     expect(await Promise.all(ports.map(refuses))).toEqual([false, false]);
 
@@ -65,9 +74,23 @@ describe.skipIf(!socatAvailable())('createSimulatedPlatform', () => {
     const stopMs = performance.now() - t1;
     console.info(`createSimulatedPlatform: start ${startMs.toFixed(0)} ms, stop ${stopMs.toFixed(0)} ms`);
     expect(pids.some(alive)).toBe(false);
+    expect(childSocats()).toBe(socatsBefore);
     expect(paths.some((p) => existsSync(p))).toBe(false);
     expect(await Promise.all(ports.map(refuses))).toEqual([true, true]);
     await platform.stop(); // idempotent
+  });
+
+  it('a failed start (spectrometer port taken) stops what it started: no socat left', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const before = childSocats();
+      await expect(createSimulatedPlatform({ clock: new VirtualClock({ speed: 0 }), spectrometer: { pl: { port } } })).rejects.toThrow(/EADDRINUSE/);
+      expect(childSocats()).toBe(before);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('on an accelerated clock an exposure takes clock time (integration x scans / speed of real time)', async () => {
