@@ -10,10 +10,11 @@ import { Inventory } from '../runner/inventory';
 import { SqliteQueueStore } from '../runner/queue-store';
 import { Runner, type RunnerPump } from '../runner/runner';
 import type { Stage } from '../runner/types';
+import type { BirthState } from '../link/index';
 import type { EdgeDb } from '../store/index';
 import { MetaStore } from '../store/index';
 import { decide } from './commands';
-import { onlineState, resultBody } from './messages';
+import { birthState, resultBody } from './messages';
 import { PumpPoller, type PolledPump } from './pump-poller';
 
 /** The devices an agent drives: real drivers on the Pi, the same drivers against emulators in --sim. */
@@ -30,10 +31,10 @@ export interface AgentLink {
   start(): Promise<void>;
   stop(): Promise<void>;
   onCommand(handler: (cmd: Message<'cmd'>) => Promise<AckBody>): void;
-  publishResult(body: BodyInput<'result'>): void;
-  publishEvent(body: BodyInput<'event'>): void;
-  publishTelemetry(body: BodyInput<'telemetry'>): void;
-  updateState(): void;
+  publishResult(body: BodyInput<'result'>): unknown;
+  publishEvent(body: BodyInput<'event'>): unknown;
+  publishTelemetry(body: BodyInput<'telemetry'>): unknown;
+  updateState(): unknown;
 }
 
 export interface AgentOptions {
@@ -42,8 +43,7 @@ export interface AgentOptions {
   devices: AgentDevices;
   db: EdgeDb;
   /** Builds the link; `state` gives the retained birth body at any time. */
-  link: (state: () => BodyInput<'state'>) => AgentLink;
-  agentVersion: string;
+  link: (state: () => BirthState) => AgentLink;
   /** Telemetry period, clock ms. Default 1000. */
   telemetryMs?: number;
   log?: (msg: string) => void;
@@ -67,6 +67,8 @@ export class Agent {
   private readonly meta: MetaStore;
   private stage: BodyInput<'telemetry'>['stage'] = 'boot';
   private stopTelemetry: (() => void) | null = null;
+  private markBooted!: () => void;
+  private readonly booted = new Promise<void>((resolve) => (this.markBooted = resolve));
 
   constructor(private readonly o: AgentOptions) {
     const { config, clock, devices, db } = o;
@@ -116,15 +118,18 @@ export class Agent {
         if (outcome.status === 'aborted' && config.runner.rerunAborted && outcome.failure?.reason === 'INTERLOCK') this.requeue(outcome.experimentId, outcome.attempt);
       },
     });
-    this.link = o.link(() => onlineState(config, o.agentVersion, this.control.status(), this.stage));
+    this.link = o.link(() => birthState(config, this.control.status(), this.stage));
     this.link.onCommand((cmd) => this.handle(cmd));
   }
 
   async start(): Promise<void> {
+    // The link first (it only opens its store and connects in the background) so boot events are
+    // queued; commands wait for `booted`, so a clearSafe cannot slip in before the boot SAFE latch.
+    await this.link.start();
     await this.control.start();
     this.recoverInterrupted();
     this.setStage('safe');
-    await this.link.start();
+    this.markBooted();
     this.poller.start(1_000);
     this.stopTelemetry = this.o.clock.every(this.o.telemetryMs ?? 1_000, () => this.link.publishTelemetry(this.telemetry()));
     this.runner.start();
@@ -184,6 +189,7 @@ export class Agent {
   }
 
   private async handle(cmd: Message<'cmd'>): Promise<AckBody> {
+    await this.booted;
     const decision = await decide(cmd.body, {
       space: createConditionSpace(this.o.config.chemistry),
       store: this.store,

@@ -2,6 +2,7 @@ import { PUMP_IDS, type PumpId } from '@sdfl/chemistry';
 import type { BodyInput } from '@sdfl/protocol';
 import type { EdgeConfig } from '../config';
 import type { ControlStatus } from '../control/control-loop';
+import type { BirthState } from '../link/index';
 import type { ExperimentOutcome } from '../runner/types';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -49,21 +50,14 @@ export function resultBody(o: ExperimentOutcome): BodyInput<'result'> {
   } as BodyInput<'result'>;
 }
 
-/** What the platform can do and may do (retained `state` body while online). */
-export function onlineState(
-  config: Readonly<EdgeConfig>,
-  agentVersion: string,
-  control: ControlStatus,
-  stage: BodyInput<'telemetry'>['stage'],
-): BodyInput<'state'> {
+/** What the platform can do and may do: the birth `state` body less status and version (the link adds those). */
+export function birthState(config: Readonly<EdgeConfig>, control: ControlStatus, stage: BodyInput<'telemetry'>['stage']): BirthState {
   const { chemistry, interlocks } = config;
   return {
-    status: 'online',
-    agentVersion,
     devices: {
       pumps: PUMP_IDS.map((id) => ({ id, model: 'Chemyx Fusion 6000' })),
       spectrometers: [
-        { id: 'absorption', model: 'Ocean Insight HDX', role: 'absorption' },
+        { id: 'absorption', model: 'Ocean Insight HDX', role: 'absorbance' },
         { id: 'pl', model: 'Ocean Insight HDX', role: 'pl' },
       ],
       heater: { kind: 'software-pid' },
@@ -85,5 +79,5 @@ export function onlineState(
     stage,
     safe: control.safe,
     ...(control.safe ? { safeReason: control.safeReasons[0] } : {}),
-  } as BodyInput<'state'>;
+  } as BirthState;
 }

@@ -1,0 +1,90 @@
+import { PUMP_IDS, type PumpId } from '@sdfl/chemistry';
+import type { SimulatedPlatform } from '@sdfl/sim';
+import type { EdgeConfig } from '../config';
+import { openSerialTransport } from '../devices/chemyx-link';
+import { ChemyxPump } from '../devices/chemyx-pump';
+import type { Gpio } from '../devices/gpio';
+import { connectTcp, HdxSpectrometer } from '../devices/hdx-spectrometer';
+import { SoftwareHeater } from '../devices/heater';
+import { Max31855Reader, type ThermocoupleReader } from '../devices/max31855';
+import type { AgentDevices } from './agent';
+
+/** Devices plus how to release them. */
+export interface OpenDevices extends AgentDevices {
+  close(): Promise<void>;
+}
+
+interface Endpoints {
+  pumps: Record<PumpId, { path: string; baudRate: number }>;
+  spectrometers: { absorption: { host: string; port: number }; pl: { host: string; port: number } };
+}
+
+/**
+ * Opens the drivers over their real transports (serial ports, TCP), whatever is at the other end:
+ * hardware on the Pi, or the simulator's emulators on PTYs and loopback ports.
+ */
+export async function openDevices(config: Readonly<EdgeConfig>, endpoints: Endpoints, gpio: Gpio, reader: ThermocoupleReader, now: () => number): Promise<OpenDevices> {
+  const { chemistry } = config;
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    const pumps = {} as Record<PumpId, ChemyxPump>;
+    await Promise.all(
+      PUMP_IDS.map(async (id) => {
+        const { path, baudRate } = endpoints.pumps[id];
+        const pump = new ChemyxPump(await openSerialTransport(path, baudRate, `pump:${id}`), {
+          name: `pump:${id}`,
+          limits: chemistry.pumps[id],
+          contentsMarginUl: chemistry.syringeMarginUl,
+          reopen: () => openSerialTransport(path, baudRate, `pump:${id}`),
+          now,
+        });
+        opened.push(pump);
+        pump.on('error', () => undefined); // link loss reaches the interlocks through the poller
+        await pump.connect();
+        await pump.stop();
+        pumps[id] = pump;
+      }),
+    );
+    const spectrometer = async (role: 'absorption' | 'pl') => {
+      const { host, port } = endpoints.spectrometers[role];
+      const s = new HdxSpectrometer(await connectTcp(host, port), { name: `hdx:${role}`, now });
+      opened.push(s);
+      s.on('error', () => undefined);
+      await s.connect(config.spectrometer);
+      return s;
+    };
+    const [absorption, pl] = await Promise.all([spectrometer('absorption'), spectrometer('pl')]);
+    const heater = new SoftwareHeater({
+      reader,
+      gpio,
+      pid: config.heater.pid,
+      windowMs: config.heater.windowMs,
+      maxSetpointC: config.chemistry.temperatureC.max,
+    });
+    return {
+      pumps,
+      absorption,
+      pl,
+      heater,
+      gpio,
+      close: async () => void (await Promise.allSettled(opened.map((d) => d.close()))),
+    };
+  } catch (error) {
+    await Promise.allSettled(opened.map((d) => d.close()));
+    throw error;
+  }
+}
+
+/** The drivers against a simulated platform: pumps over its PTYs, spectrometers over TCP, its GPIO and thermocouple. */
+export function openSimulatedDevices(config: Readonly<EdgeConfig>, platform: SimulatedPlatform): Promise<OpenDevices> {
+  const endpoints: Endpoints = {
+    pumps: Object.fromEntries(PUMP_IDS.map((id) => [id, { path: platform.pumps[id].path, baudRate: 38_400 }])) as Endpoints['pumps'],
+    spectrometers: {
+      absorption: { host: platform.spectrometers.absorption.host, port: platform.spectrometers.absorption.port },
+      pl: { host: platform.spectrometers.pl.host, port: platform.spectrometers.pl.port },
+    },
+  };
+  const now = () => platform.clock.now();
+  const reader = new Max31855Reader({ readWord: () => platform.thermocouple.read(), now });
+  return openDevices(config, endpoints, platform.gpio, reader, now);
+}

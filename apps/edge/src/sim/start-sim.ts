@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Clock, createSimulatedPlatform, type SimulatedPlatform, VirtualClock } from '@sdfl/sim';
+import { pino, type Logger } from 'pino';
+import { Agent } from '../agent/agent';
+import { type OpenDevices, openSimulatedDevices } from '../agent/devices';
+import { type EdgeConfig, type EdgeConfigInput, parseEdgeConfig } from '../config';
+import { Link } from '../link/index';
+import { type EdgeDb, openEdgeDb } from '../store/index';
+import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
+
+/** Package version, reported in the birth certificate. */
+export const AGENT_VERSION = '0.1.0';
+
+export interface SimOptions {
+  /** Edge config overrides; platformId defaults to `sim-1`. */
+  config?: Partial<EdgeConfigInput>;
+  /** Broker to use; default: an embedded aedes on an ephemeral port. */
+  brokerUrl?: string;
+  /** Sim time per real time. Default 20. */
+  speed?: number;
+  seed?: number;
+  /** Shared clock (tests); default a VirtualClock at `speed`. */
+  clock?: Clock;
+  /** Reuse a running platform (an agent restart against the same reactor). */
+  platform?: SimulatedPlatform;
+  log?: Logger;
+}
+
+export interface RunningSim {
+  config: Readonly<EdgeConfig>;
+  clock: Clock;
+  platform: SimulatedPlatform;
+  broker: EmbeddedBroker | null;
+  devices: OpenDevices;
+  db: EdgeDb;
+  agent: Agent;
+  /** Stops the agent, devices and database; the platform and broker only if this call started them. */
+  stop(): Promise<void>;
+}
+
+/** Sim defaults: the in-memory GPIO's e-stop reads 1 when pressed; shorter heater hold so demos move. */
+export function simConfig(overrides: Partial<EdgeConfigInput> = {}, brokerUrl: string): Readonly<EdgeConfig> {
+  return parseEdgeConfig({
+    platformId: 'sim-1',
+    dataDir: '.data/sim',
+    ...overrides,
+    broker: { url: brokerUrl, ...overrides.broker },
+    devices: undefined,
+    heater: { holdMs: 20_000, ...overrides.heater },
+  });
+}
+
+/**
+ * `sdfl-edge --sim`: a simulated platform (pumps on PTYs, spectrometers on TCP, heater plant),
+ * a broker, and the real agent with its real drivers against them.
+ */
+export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
+  const log = options.log ?? pino({ level: 'warn' });
+  const broker = options.brokerUrl ? null : await startEmbeddedBroker();
+  const config = simConfig(options.config, options.brokerUrl ?? broker!.url);
+  const clock = options.clock ?? options.platform?.clock ?? new VirtualClock({ speed: options.speed ?? 20 });
+  const platform = options.platform ?? (await createSimulatedPlatform({ clock, seed: options.seed ?? 1, chemistry: config.chemistry }));
+  const devices = await openSimulatedDevices(config, platform);
+  if (config.dataDir !== ':memory:') mkdirSync(config.dataDir, { recursive: true });
+  const db = openEdgeDb(config.dataDir === ':memory:' ? ':memory:' : join(config.dataDir, 'edge.db'));
+  const agent = new Agent({
+    config,
+    clock,
+    devices,
+    db,
+    link: (stateProvider) =>
+      new Link({
+        platformId: config.platformId,
+        brokerUrl: config.broker.url,
+        ...(config.broker.username ? { username: config.broker.username } : {}),
+        ...(config.broker.password ? { password: config.broker.password } : {}),
+        keepaliveS: config.broker.keepaliveS,
+        reconnectPeriodMs: config.broker.reconnectPeriodMs,
+        agentVersion: AGENT_VERSION,
+        db,
+        log: log.child({ name: 'edge:link' }),
+        stateProvider,
+      }),
+  });
+  await agent.start();
+  return {
+    config,
+    clock,
+    platform,
+    broker,
+    devices,
+    db,
+    agent,
+    async stop() {
+      await agent.stop();
+      await devices.close();
+      db.close();
+      if (!options.platform) await platform.stop();
+      await broker?.close();
+    },
+  };
+}
