@@ -294,7 +294,7 @@ describe.skipIf(!socat)('Chemyx emulator defaults over a PTY', () => {
         await rig.reader.reply();
         const dt = performance.now() - t0;
         expect(dt).toBeGreaterThanOrEqual(49);
-        expect(dt).toBeLessThan(160);
+        expect(dt).toBeLessThan(300); // generous: CI runs every project in parallel
       }
     } finally {
       await rig.close();

@@ -141,7 +141,7 @@ describe('HDX spectrometer emulator over TCP (OBP, DEVICES.md §2)', () => {
     const r = await client.request({ type: T.spectrum, checksumType: 1 }, 2000);
     const dt = performance.now() - t0;
     expect(dt).toBeGreaterThanOrEqual(179);
-    expect(dt).toBeLessThan(400);
+    expect(dt).toBeLessThan(1000); // generous: CI runs every project in parallel
     expect(r).toMatchObject({ flags: 0x0001, errorNo: 0, type: T.spectrum, immLen: 0, remaining: 4136 + 20 });
     expect(r.payload).toHaveLength(4136);
     expect(r.raw).toHaveLength(4200);
