@@ -3,3 +3,4 @@ export * from './errors';
 export * from './fantasy';
 export * from './study';
 export { defaultFit, defaultLoad } from './default-surrogate';
+export * from './transform';

@@ -1,0 +1,57 @@
+/** The ENN as a study SurrogateFactory for the benches, and the twin's structure search. */
+import { Enn } from '../src/enn/enn';
+import { fitEnn } from '../src/enn/fit';
+import { r2 } from '../src/enn/metrics';
+import type { EnnStructure } from '../src/enn/types';
+import { createPrng, deriveSeed, permutation } from '../src/sampling/prng';
+import { logOutput, type SurrogateFactory, type TrainingData } from '../src/study';
+import type { StructureSearch } from './workflow';
+
+/** fitEnn with a fixed structure; warm-starts from `init` when it is an ENN. */
+export function ennFactory(structure?: Partial<EnnStructure>): SurrogateFactory {
+  return (data, o) => fitEnn(data, { seed: o.seed, ...(structure ? { structure } : {}), ...(o.init instanceof Enn ? { init: o.init } : {}) });
+}
+
+/** A named surrogate candidate of a structure search. */
+export interface Candidate {
+  label: string;
+  fit: SurrogateFactory;
+}
+
+/** Default ENN, stronger weight decay, each on y and on log y (PL_I is multiplicative). */
+export const DEFAULT_CANDIDATES: readonly Candidate[] = [
+  { label: 'enn', fit: ennFactory() },
+  { label: 'enn wd1e-2', fit: ennFactory({ weightDecay: 1e-2 }) },
+  { label: 'log enn', fit: logOutput(ennFactory()) },
+  { label: 'log enn wd1e-2', fit: logOutput(ennFactory({ weightDecay: 1e-2 })) },
+];
+
+/** Pooled k-fold cross-validated R^2 of one candidate (original units). */
+export async function crossValidatedR2(fit: SurrogateFactory, data: TrainingData, seed: number, folds = 5): Promise<number> {
+  const n = data.y.length;
+  const perm = permutation(n, createPrng(deriveSeed(seed, 'cv')));
+  const pred = new Float64Array(n);
+  for (let k = 0; k < folds; k++) {
+    const test = perm.filter((_, i) => i % folds === k);
+    const train = perm.filter((_, i) => i % folds !== k);
+    const m = await fit({ x: train.map((i) => data.x[i]!), y: train.map((i) => data.y[i]!) }, { seed: deriveSeed(seed, 'fold', k) });
+    const p = m.predict(test.map((i) => data.x[i]!)).mean;
+    test.forEach((i, j) => (pred[i] = p[j]!));
+  }
+  return r2(data.y, pred);
+}
+
+/** Picks the candidate with the best 5-fold CV R^2 on the exploration data. */
+export function cvStructureSearch(candidates: readonly Candidate[] = DEFAULT_CANDIDATES): StructureSearch {
+  return async (data, seed) => {
+    let best: { c: Candidate; r: number } | undefined;
+    for (const c of candidates) {
+      const r = await crossValidatedR2(c.fit, data, seed);
+      if (!best || r > best.r) best = { c, r };
+    }
+    return { fit: best!.c.fit, label: best!.c.label, searchR2: best!.r };
+  };
+}
+
+/** Default structure, no search. */
+export const defaultStructure: StructureSearch = async () => ({ fit: ennFactory(), label: 'enn', searchR2: null });

@@ -1,0 +1,215 @@
+/**
+ * The paper's autonomous workflow on the simulated reactor (SCIENCE.md "The autonomous workflow"):
+ * LHS 9 + MV 51 exploration -> ENN twin (structure search, 80/20 test R^2, SHAP) -> 10-experiment
+ * campaigns from the twin as informed prior with EI, UCB, EPLT and RANDOM. Measured values are
+ * noisy (the sim's 1.1 % PL_I noise); progress is scored on the noise-free truth of the chosen
+ * conditions, relative to the sim's global optimum.
+ */
+import type { ConditionSpace } from '@sdfl/chemistry';
+import { createRandom, createReactorModel, type ReactorModel } from '@sdfl/sim';
+import { maximinLhs } from '../src/sampling/lhs';
+import { createPrng, deriveSeed, uniformSample } from '../src/sampling/prng';
+import { createStudy, type Observation, type SnapshotSurrogate, type SurrogateFactory, type TrainingData } from '../src/study';
+import { evaluateTwin, exactShapleyPoint, shapleyAnalysis, uncertaintyVsSize } from '../src/twin';
+import { r2 } from '../src/enn/metrics';
+import { bestSoFar, median, printTable, runCampaign, seconds } from './campaign';
+
+/** Picks a twin structure from the exploration data and returns its factory. */
+export type StructureSearch = (data: TrainingData, seed: number) => Promise<{ fit: SurrogateFactory; label: string; searchR2: number | null }>;
+
+/** Options of {@link runWorkflowBench}. */
+export interface WorkflowBenchOptions {
+  variants: readonly number[];
+  seeds: number;
+  /** Surrogate of the exploration stage (the default ENN). */
+  fit: SurrogateFactory;
+  structureSearch: StructureSearch;
+  /** Campaign budget. Default 10 (paper). */
+  budget?: number;
+  /** Simulator seed (variant draws). Default 7. */
+  simSeed?: number;
+}
+
+const POLICIES = ['ei', 'ucb', 'eplt', 'random'] as const;
+const TARGET = 0.97;
+
+interface RunResult {
+  variant: number;
+  seed: number;
+  testR2: number;
+  truthR2: number;
+  lhsTruthR2: number;
+  structure: string;
+  shapTop2: number[];
+  truthTop2: number[];
+  explorationBest: number;
+  curves: Record<string, number[]>;
+  toTarget: Record<string, number>;
+}
+
+/** Noise-free PL_I of a cube point. */
+const truthAt = (sim: ReactorModel, space: ConditionSpace, u: readonly number[]): number => sim.truth(space.fromCube(u)).plIntensity;
+
+async function oneRun(o: WorkflowBenchOptions, variant: number, seed: number): Promise<RunResult> {
+  const sim = createReactorModel({ seed: o.simSeed ?? 7, variant });
+  const space = sim.space;
+  const opt = sim.optimum().value;
+  const objective = { feature: 'plIntensity', direction: 'maximize' as const };
+  const measure = (stream: number) => {
+    const rng = createRandom(stream);
+    return (cube: number[]) => {
+      const condition = space.fromCube(cube);
+      const m = sim.measure(condition, rng);
+      return { measured: m.failed ? null : m.features.plIntensity, truth: truthAt(sim, space, cube) };
+    };
+  };
+
+  // 1-2. Initialisation (LHS 9) and MV exploration (51) -> 60 experiments.
+  const explore = createStudy({ space, objective, seed, fit: o.fit, warmStart: true, schedule: [{ policy: 'lhs', count: 9 }, { policy: 'mv', count: 51 }] });
+  const expSteps = await runCampaign(explore, measure(deriveSeed(seed, variant, 'explore')));
+  const data = explore.trainingData();
+
+  // 3. Twin: structure search, 80/20 acceptance test, and accuracy against the noise-free truth.
+  const chosen = await o.structureSearch(data, seed);
+  const ev = await evaluateTwin(data, { fit: chosen.fit, seed });
+  const twin: SnapshotSurrogate = await chosen.fit(data, { seed: deriveSeed(seed, 'twin') });
+  const mc = uniformSample(1000, space.dim, createPrng(deriveSeed(seed, 'mc')));
+  const yMc = mc.map((u) => truthAt(sim, space, u));
+  const truthR2 = r2(yMc, twin.predict(mc).mean);
+  // Baseline: the same model class on 60 maximin-LHS experiments instead of LHS 9 + MV 51.
+  const lhsX = maximinLhs(60, space.dim, createPrng(deriveSeed(seed, 'lhs60')));
+  const lhsMeasure = measure(deriveSeed(seed, variant, 'lhs60'));
+  const lhsData = { x: lhsX, y: lhsX.map((u) => lhsMeasure(u).measured ?? 0) };
+  const lhsTruthR2 = r2(yMc, (await chosen.fit(lhsData, { seed: deriveSeed(seed, 'twin') })).predict(mc).mean);
+
+  // 5. SHAP of the twin vs SHAP of the truth itself (same points and background).
+  const background = data.x.slice(0, 24);
+  const shap = shapleyAnalysis(twin, data.x, background);
+  const truthAbs = new Float64Array(space.dim);
+  for (const x of data.x) {
+    const { phi } = exactShapleyPoint((rows) => [Float64Array.from(rows, (u) => truthAt(sim, space, u))], x, background);
+    phi[0]!.forEach((v, i) => (truthAbs[i]! += Math.abs(v)));
+  }
+  const truthTop2 = Array.from(truthAbs.keys()).sort((a, b) => truthAbs[b]! - truthAbs[a]!).slice(0, 2);
+
+  // 6. Campaigns from the twin as informed prior.
+  const prior = { observations: explore.observations().map((ob: Observation) => ({ cube: ob.cube, value: ob.value, ...(ob.failed ? { failed: ob.failed } : {}) })), model: twin };
+  const curves: Record<string, number[]> = {};
+  const toTarget: Record<string, number> = {};
+  for (const policy of POLICIES) {
+    const study = createStudy({ space, objective, seed: deriveSeed(seed, policy), fit: chosen.fit, prior, schedule: [{ policy, count: o.budget ?? 10 }] });
+    const steps = await runCampaign(study, measure(deriveSeed(seed, variant, policy)));
+    curves[policy] = bestSoFar(steps.map((st) => st.truth / opt), 'maximize');
+    const hit = curves[policy].findIndex((v) => v >= TARGET);
+    toTarget[policy] = hit < 0 ? Infinity : hit + 1;
+  }
+  return {
+    variant,
+    seed,
+    testR2: ev.testR2,
+    truthR2,
+    lhsTruthR2,
+    structure: chosen.label,
+    shapTop2: shap.ranking.slice(0, 2).map((r) => r.feature),
+    truthTop2,
+    explorationBest: Math.max(...expSteps.map((st) => st.truth)) / opt,
+    curves,
+    toTarget,
+  };
+}
+
+/** Runs every (variant, seed), prints the tables, returns the summary for BENCH_JSON. */
+export async function runWorkflowBench(o: WorkflowBenchOptions): Promise<Record<string, unknown>> {
+  const runs: RunResult[] = [];
+  const t0 = performance.now();
+  for (const variant of o.variants) {
+    for (let s = 0; s < o.seeds; s++) {
+      const t = performance.now();
+      const r = await oneRun(o, variant, 100 + s);
+      runs.push(r);
+      console.log(
+        `workflow variant ${variant} seed ${s}: test R2 ${r.testR2.toFixed(3)}, truth R2 ${r.truthR2.toFixed(3)} [${r.structure}] (LHS-60 ${r.lhsTruthR2.toFixed(3)}), ` +
+          `SHAP top2 ${r.shapTop2.join(',')} (truth ${r.truthTop2.join(',')}), to ${TARGET * 100}%: ` +
+          POLICIES.map((p) => `${p} ${Number.isFinite(r.toTarget[p]) ? r.toTarget[p] : '>' + (o.budget ?? 10)}`).join(' ') +
+          ` (${seconds(t)} s)`,
+      );
+    }
+  }
+  await uncertaintyTable(o);
+  const budget = o.budget ?? 10;
+  const labels = createReactorModel().space.dimensions.map((d) => d.label);
+  const sameTop2 = (r: RunResult) => r.shapTop2.length === 2 && r.shapTop2.every((f) => r.truthTop2.includes(f));
+  printTable(
+    `Twin after LHS 9 + MV 51 (${runs.length} runs: variants ${o.variants.join(',')} x ${o.seeds} seeds, ${seconds(t0)} s)`,
+    ['variant', 'median test R2 (80/20)', 'median truth R2 (1000 MC)', 'truth R2 if LHS 60 instead', 'runs test R2>=0.8', 'SHAP top-2 = truth top-2'],
+    [...o.variants.map((v) => runs.filter((r) => r.variant === v)), runs].map((rs, i) => [
+      i < o.variants.length ? String(o.variants[i]) : 'all',
+      median(rs.map((r) => r.testR2)),
+      median(rs.map((r) => r.truthR2)),
+      median(rs.map((r) => r.lhsTruthR2)),
+      `${rs.filter((r) => r.testR2 >= 0.8).length}/${rs.length}`,
+      `${rs.filter(sameTop2).length}/${rs.length}`,
+    ]),
+  );
+  const top = runs.flatMap((r) => r.shapTop2.map((f) => labels[f]!));
+  console.log(`SHAP top-2 inputs of the twins (counts): ${countStrings(top)}; truth top-2: ${countStrings(runs.flatMap((r) => r.truthTop2.map((f) => labels[f]!)))}`);
+  printTable(
+    `Campaigns from the twin (median best-so-far, fraction of the true optimum; exploration best ${median(runs.map((r) => r.explorationBest)).toFixed(3)})`,
+    ['policy', ...Array.from({ length: budget }, (_, i) => `it${i + 1}`), `median n to ${TARGET * 100}%`, `reached in ${budget}`],
+    POLICIES.map((p) => [
+      p,
+      ...Array.from({ length: budget }, (_, i) => median(runs.map((r) => r.curves[p]![i]!))),
+      median(runs.map((r) => r.toTarget[p]!)),
+      `${runs.filter((r) => Number.isFinite(r.toTarget[p])).length}/${runs.length}`,
+    ]),
+  );
+  return {
+    runs: runs.length,
+    variants: o.variants,
+    seeds: o.seeds,
+    twinTestR2Median: median(runs.map((r) => r.testR2)),
+    twinTruthR2Median: median(runs.map((r) => r.truthR2)),
+    lhs60TruthR2Median: median(runs.map((r) => r.lhsTruthR2)),
+    structures: countStrings(runs.map((r) => r.structure)),
+    twinAccepted: runs.filter((r) => r.testR2 >= 0.8).length / runs.length,
+    shapTop2Agreement: runs.filter(sameTop2).length / runs.length,
+    explorationBestMedian: median(runs.map((r) => r.explorationBest)),
+    campaigns: Object.fromEntries(
+      POLICIES.map((p) => [
+        p,
+        {
+          finalMedian: median(runs.map((r) => r.curves[p]![budget - 1]!)),
+          toTargetMedian: finiteOrNull(median(runs.map((r) => r.toTarget[p]!))),
+          reachedFraction: runs.filter((r) => Number.isFinite(r.toTarget[p])).length / runs.length,
+        },
+      ]),
+    ),
+  };
+}
+
+/** Uncertainty vs data size on one exploration data set per variant (paper: models on 10..60 points). */
+async function uncertaintyTable(o: WorkflowBenchOptions): Promise<void> {
+  const rows: (string | number)[][] = [];
+  for (const variant of o.variants) {
+    const sim = createReactorModel({ seed: o.simSeed ?? 7, variant });
+    const study = createStudy({ space: sim.space, objective: { feature: 'plIntensity', direction: 'maximize' }, seed: 100, fit: o.fit, warmStart: true, schedule: [{ policy: 'lhs', count: 9 }, { policy: 'mv', count: 51 }] });
+    const rng = createRandom(1);
+    await runCampaign(study, (cube) => {
+      const m = sim.measure(sim.space.fromCube(cube), rng);
+      return { measured: m.failed ? null : m.features.plIntensity, truth: 0 };
+    });
+    const u = await uncertaintyVsSize(study.trainingData(), { fit: o.fit, seed: 1 });
+    rows.push([String(variant), ...u.map((r) => r.relativeMeanStd)]);
+  }
+  printTable('Twin uncertainty vs data size: mean predicted std / std(y) on 1000 MC inputs (seed 100)', ['variant', 'n=10', 'n=20', 'n=30', 'n=40', 'n=50', 'n=60'], rows);
+}
+
+function countStrings(xs: readonly string[]): string {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
