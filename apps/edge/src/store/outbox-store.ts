@@ -38,6 +38,8 @@ export interface OutboxStoreContract {
   peek(limit: number, afterSeq?: number): OutboxMessage[];
   /** Deletes the message `seq`; returns whether it existed. Idempotent. */
   delete(seq: number): boolean;
+  /** Deletes several messages in one durable commit; returns how many existed. Idempotent. */
+  deleteMany(seqs: readonly number[]): number;
   /** How many messages are queued. */
   count(): number;
 }
@@ -63,6 +65,7 @@ export interface OutboxStoreOptions {
  */
 export class OutboxStore implements OutboxStoreContract {
   readonly #now: () => number;
+  readonly #deleteMany: (seqs: readonly number[]) => number;
   readonly #insert;
   readonly #peek;
   readonly #delete;
@@ -90,6 +93,12 @@ export class OutboxStore implements OutboxStoreContract {
       .prepare();
     this.#delete = db.delete(outbox).where(eq(outbox.seq, sql.placeholder('seq'))).prepare();
     this.#count = db.select({ n: sqlCount() }).from(outbox).prepare();
+    // One transaction = one fsync for the whole batch, instead of one per row.
+    this.#deleteMany = edgeDb.sqlite.transaction((seqs: readonly number[]) => {
+      let n = 0;
+      for (const seq of seqs) n += this.#delete.run({ seq }).changes;
+      return n;
+    });
   }
 
   append(topic: string, kind: string, payload: string): number {
@@ -105,6 +114,10 @@ export class OutboxStore implements OutboxStoreContract {
 
   delete(seq: number): boolean {
     return this.#delete.run({ seq }).changes > 0;
+  }
+
+  deleteMany(seqs: readonly number[]): number {
+    return seqs.length === 0 ? 0 : this.#deleteMany(seqs);
   }
 
   count(): number {

@@ -16,6 +16,7 @@ describe('OutboxPump', () => {
   const make = (maxInFlight: number) =>
     new OutboxPump({ outbox, maxInFlight, publish: (message, done) => sent.push({ message, done }), onDrained: () => drained++ });
   const payloads = () => sent.map((s) => s.message.payload);
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
   beforeEach(() => {
     db = openEdgeDb(':memory:');
@@ -23,7 +24,10 @@ describe('OutboxPump', () => {
     sent = [];
     drained = 0;
   });
-  afterEach(() => db.close());
+  afterEach(async () => {
+    await new Promise((resolve) => setImmediate(resolve)); // let a scheduled delete batch run
+    db.close();
+  });
 
   it('sends nothing until resumed, then in order within the window', () => {
     const pump = make(2);
@@ -35,17 +39,47 @@ describe('OutboxPump', () => {
     expect(pump.inFlight).toBe(2);
   });
 
-  it('deletes a row only on its PUBACK and slides the window', () => {
+  it('deletes a row only after its PUBACK and slides the window', async () => {
     const pump = make(2);
     for (const p of ['a', 'b', 'c']) outbox.append('t', 'result', p);
     pump.resume();
     sent[0]!.done();
-    expect(outbox.peek(10).map((r) => r.payload)).toEqual(['b', 'c']);
     expect(payloads()).toEqual(['a', 'b', 'c']);
+    await nextTurn();
+    expect(outbox.peek(10).map((r) => r.payload)).toEqual(['b', 'c']);
     sent[1]!.done();
     sent[2]!.done();
+    expect(drained).toBe(0); // not before the rows are gone
+    await nextTurn();
     expect(outbox.count()).toBe(0);
     expect(drained).toBe(1);
+  });
+
+  it('PUBACKs of one event-loop turn are deleted in one batch (one commit)', async () => {
+    const batches: number[][] = [];
+    const deleteMany = outbox.deleteMany.bind(outbox);
+    outbox.deleteMany = (seqs) => {
+      batches.push([...seqs]);
+      return deleteMany(seqs);
+    };
+    const pump = make(8);
+    for (let i = 0; i < 5; i++) outbox.append('t', 'result', `p${i}`);
+    pump.resume();
+    for (const s of sent) s.done();
+    await nextTurn();
+    expect(batches.map((b) => b.length)).toEqual([5]);
+    expect(outbox.count()).toBe(0);
+  });
+
+  it('a resume first deletes what was PUBACKed, so delivered rows are not re-sent', () => {
+    const pump = make(4);
+    for (const p of ['a', 'b']) outbox.append('t', 'result', p);
+    pump.resume();
+    sent[0]!.done(); // delete still pending in this turn
+    pump.halt();
+    sent = [];
+    pump.resume();
+    expect(payloads()).toEqual(['b']);
   });
 
   it('after halt, un-PUBACKed rows are re-sent from the head on resume; stale PUBACKs are ignored', () => {
@@ -59,6 +93,7 @@ describe('OutboxPump', () => {
     pump.resume();
     expect(payloads()).toEqual(['b', 'c']);
     stale.done(); // a PUBACK of the old connection must not delete or double-count
+    pump.flushDeletes();
     expect(outbox.count()).toBe(2);
     expect(pump.inFlight).toBe(2);
   });
@@ -96,6 +131,7 @@ describe('OutboxPump', () => {
     sent[0]!.done();
     await quiet;
     expect(payloads()).toEqual(['a']);
+    expect(outbox.count()).toBe(1); // quiesce flushed the delete of 'a'
     pump.resume();
     await pump.quiesce(10); // 'b' never acked: the timeout ends the wait
     expect(outbox.count()).toBe(1);

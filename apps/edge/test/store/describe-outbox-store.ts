@@ -61,6 +61,13 @@ export function describeOutboxStore(name: string, make: () => OutboxFixture): vo
       expect(fx.store.count()).toBe(2);
     });
 
+    it('deleteMany removes a batch, ignores unknown seqs and counts what existed', () => {
+      const seqs = ['a', 'b', 'c', 'd'].map((p) => fx.store.append('t', 'result', p));
+      expect(fx.store.deleteMany([seqs[0]!, seqs[2]!, 999_999])).toBe(2);
+      expect(fx.store.deleteMany([])).toBe(0);
+      expect(fx.store.peek(10).map((r) => r.payload)).toEqual(['b', 'd']);
+    });
+
     it('never reuses a seq, even after the newest row was deleted', () => {
       const first = fx.store.append('t', 'result', 'a');
       fx.store.delete(first);
