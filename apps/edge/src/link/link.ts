@@ -102,7 +102,8 @@ export class Link extends EventEmitter<LinkEvents> {
     const client = mqtt.connect(o.brokerUrl, mqttClientOptions(o, this.#will(sequence)));
     this.#running = { client, outbox, commands, sequence, pump, inbox };
     // Persist a command inside mqtt.js's handleMessage hook, which runs before our PUBACK is sent
-    // (a failure withholds the PUBACK so the broker redelivers, MQTT 3.1.1 section 4.3.2).
+    // (a failure withholds the PUBACK, so the broker redelivers it on the next connection, MQTT
+    // 3.1.1 section 4.4).
     client.handleMessage = (packet: IPublishPacket, callback) => {
       try {
         inbox.receive(packet.topic, packet.payload);
