@@ -3,29 +3,14 @@
  * (0/1). Polarity lives with whoever drives a line — the lamp shutter's open level is a config
  * value — so the same interface fits the in-memory GPIO of packages/sim and `onoff` on the Pi.
  *
- * Declared here structurally identical to `Gpio` in packages/sim/src/devices/gpio.ts so the sim's
- * `InMemoryGpio` is assignable to it (checked in test/devices/gpio.test.ts).
+ * The interface is packages/sim's (type-only import: nothing of the simulator loads at run time).
  */
+import type { GpioLevel, GpioLine } from '@sdfl/sim';
 
-/** Outputs `ssr` (heater SSR), `uvLed` (300 nm PL LED), `shutter` (lamp shutter); input `estop`. */
-export type GpioLine = 'ssr' | 'uvLed' | 'shutter' | 'estop';
-/** Level at the pin. */
-export type GpioLevel = 0 | 1;
+export type { Gpio, GpioLevel, GpioLine } from '@sdfl/sim';
 
 /** Lines the host may write; `estop` is an input. */
 export const GPIO_OUTPUT_LINES = ['ssr', 'uvLed', 'shutter'] as const satisfies readonly GpioLine[];
-
-/** GPIO as the edge agent sees it. */
-export interface Gpio {
-  /** Drives an output line. Rejects for the input line `estop`. */
-  write(line: GpioLine, value: GpioLevel): Promise<void>;
-  /** Current level of a line (outputs read back what was written). */
-  read(line: GpioLine): Promise<GpioLevel>;
-  /** Calls `cb` with the new level on every change of `line`; returns an unsubscribe function. */
-  watch(line: GpioLine, cb: (value: GpioLevel) => void): () => void;
-  /** Releases the lines; later calls reject. */
-  close(): Promise<void>;
-}
 
 /** BCM line numbers of the four lines (config `devices.gpio.pins`). */
 export type GpioPinMap = Record<GpioLine, number>;

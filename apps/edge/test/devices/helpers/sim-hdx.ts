@@ -1,3 +1,2 @@
-/** packages/sim HDX emulator by path (not yet exported from '@sdfl/sim'). */
-export { HdxSpectrometerEmulator } from '../../../../../packages/sim/src/devices/hdx-spectrometer';
-export { DEFAULT_WAVELENGTH_COEFFS } from '../../../../../packages/sim/src/devices/hdx-spectrum';
+/** packages/sim HDX emulator and its default calibration. */
+export { DEFAULT_WAVELENGTH_COEFFS, HdxSpectrometerEmulator } from '@sdfl/sim';

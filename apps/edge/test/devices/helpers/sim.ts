@@ -1,14 +1,17 @@
-/**
- * Access to packages/sim emulators for the driver tests. packages/sim's index does not export its
- * device emulators yet, so they are imported by path; switch to '@sdfl/sim' once it does.
- */
-import { hasSocat } from '../../../../../packages/sim/src/devices/pty-pair';
+/** packages/sim emulators and clocks for the driver tests, plus the socat gate. */
+import { hasSocat } from '@sdfl/sim';
 
-export { ChemyxPumpEmulator } from '../../../../../packages/sim/src/devices/chemyx-pump';
-export { createDuplexPair } from '../../../../../packages/sim/src/devices/duplex-pair';
-export { serveOnPty } from '../../../../../packages/sim/src/devices/serial-pty-server';
-export { InMemoryGpio } from '../../../../../packages/sim/src/devices/gpio';
-export { RealClock } from '../../../../../packages/sim/src/real-clock';
+export {
+  ChemyxPumpEmulator,
+  createDuplexPair,
+  createSimulatedPlatform,
+  InMemoryGpio,
+  Max31855Emulator,
+  RealClock,
+  serveOnPty,
+  ThermalPlant,
+  VirtualClock,
+} from '@sdfl/sim';
 
 /**
  * Whether socat PTY tests can run: under CI=true a missing socat fails with a clear message,
@@ -21,6 +24,3 @@ export function socatAvailable(): boolean {
   console.warn(`skipping PTY pump tests: ${hint}`);
   return false;
 }
-export { VirtualClock } from '../../../../../packages/sim/src/virtual-clock';
-export { ThermalPlant } from '../../../../../packages/sim/src/devices/thermal-plant';
-export { Max31855Emulator } from '../../../../../packages/sim/src/devices/max31855';
