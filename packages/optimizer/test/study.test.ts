@@ -75,6 +75,28 @@ describe('schedule and bookkeeping', () => {
   });
 });
 
+describe('robustness', () => {
+  it('a failing fit rejects the ask and gives the batch its slots back', async () => {
+    let broken = false;
+    const inner = kernelFactory();
+    const study = createStudy(base({ fit: async (d, o) => (broken ? Promise.reject(new Error('fit failed')) : inner(d, o)) }));
+    await run(study, 5);
+    broken = true;
+    await expect(study.ask(2)).rejects.toThrow('fit failed');
+    expect(study.progress()).toMatchObject({ issued: 5, pending: 0 });
+    broken = false;
+    expect(await study.ask(2)).toHaveLength(2);
+  });
+
+  it('concurrent asks are serialized and never collide', async () => {
+    const study = createStudy(base());
+    await run(study, 5);
+    const [a, b] = await Promise.all([study.ask(), study.ask()]);
+    expect(a[0]!.cube).not.toEqual(b[0]!.cube);
+    expect(study.pending()).toHaveLength(2);
+  });
+});
+
 describe('pending experiments and duplicates', () => {
   it('ask(3) returns distinct points, each decided with the previous ones fantasised', async () => {
     const study = createStudy(base());

@@ -4,3 +4,4 @@ export * from './fantasy';
 export * from './study';
 export { defaultFit, defaultLoad } from './default-surrogate';
 export * from './transform';
+export * from './create';

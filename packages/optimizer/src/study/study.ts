@@ -15,33 +15,19 @@ import { createPrng, type Prng } from '../sampling/prng';
 import { maximinLhs } from '../sampling/lhs';
 import { sobolSample } from '../sampling/sobol';
 import type { Surrogate } from '../surrogate';
-import { defaultFit, defaultLoad } from './default-surrogate';
 import { StudyError } from './errors';
 import { fantasyValues } from './fantasy';
-import { ModelManager } from './model-manager';
-import { checkState, initialState, parseResult, validateOptions } from './options';
+import type { ModelManager } from './model-manager';
+import { parseResult } from './options';
 import type {
   CubeSpace,
   Observation,
   PendingRecord,
-  SnapshotSurrogate,
-  StudyOptions,
   StudyState,
   Suggestion,
-  SurrogateFactory,
-  SurrogateLoader,
   TellResult,
   TrainingData,
 } from './types';
-
-/** Dependencies that cannot live in a JSON state. */
-export interface StudyDeps<C> {
-  space: CubeSpace<C>;
-  fit?: SurrogateFactory;
-  load?: SurrogateLoader;
-  /** The prior (twin) model object, if the state has one and you hold it (else loaded from its snapshot). */
-  priorModel?: SnapshotSurrogate;
-}
 
 /** Progress of the schedule. */
 export interface StudyProgress {
@@ -101,11 +87,17 @@ export class Study<C = unknown> {
   ask(n = 1): Promise<Suggestion<C>[]> {
     const run = this.queue.then(async () => {
       const out: Suggestion<C>[] = [];
-      for (let k = 0; k < n; k++) {
-        const rec = await this.proposeOne();
-        if (!rec) break;
-        this.s.pending.push(rec);
-        out.push(this.withCondition(rec));
+      try {
+        for (let k = 0; k < n; k++) {
+          const rec = await this.proposeOne();
+          if (!rec) break;
+          this.s.pending.push(rec);
+          out.push(this.withCondition(rec));
+        }
+      } catch (error) {
+        // The caller never sees this batch: give its slots back (e.g. when a fit fails).
+        for (const s of out) this.cancel(s.id);
+        throw error;
       }
       return out;
     });
@@ -317,43 +309,4 @@ export class Study<C = unknown> {
     const { mean } = model.predict(sobolSample(1024, this.dim));
     return this.s.objective.direction === 'maximize' ? Math.max(...mean) : Math.min(...mean);
   }
-}
-
-/**
- * Creates a study.
- *
- * @example
- * const study = createStudy({ space, objective: { feature: 'PL_I', direction: 'maximize' },
- *   schedule: [{ policy: 'lhs', count: 9 }, { policy: 'mv', count: 51 }], seed: 1 });
- * const [s] = await study.ask();
- * study.tell(s.id, 1234);
- */
-export function createStudy<C>(options: StudyOptions<C>): Study<C> {
-  validateOptions(options);
-  const state = initialState(options, createPrng(options.seed).state());
-  const models = managerFor(state, options.fit, options.load, options.prior?.model);
-  return new Study(state, options.space, models);
-}
-
-/** Continues a study from `study.state()`; the next ask gives what the original's would have. */
-export function restoreStudy<C>(state: StudyState, deps: StudyDeps<C>): Study<C> {
-  checkState(state, deps.space.dim);
-  const s = structuredClone(state);
-  const models = managerFor(s, deps.fit, deps.load, deps.priorModel, s.priorModel);
-  models.restore(s.model);
-  return new Study(s, deps.space, models);
-}
-
-function managerFor(s: StudyState, fit?: SurrogateFactory, load?: SurrogateLoader, priorModel?: SnapshotSurrogate, priorSnapshot?: unknown): ModelManager {
-  return new ModelManager({
-    seed: s.seed,
-    fit: fit ?? defaultFit,
-    load: load ?? (fit ? undefined : defaultLoad),
-    warmStart: s.options.warmStart,
-    minFitData: s.options.minFitData,
-    ...(priorModel ? { priorModel } : {}),
-    ...(priorSnapshot != null ? { priorSnapshot } : {}),
-    priorRefitAfter: s.options.priorRefitAfter,
-    pending: s.options.pending,
-  });
 }
