@@ -7,7 +7,7 @@
  * a queue up ahead of results never overshoots a stage (9 LHS points stay 9). `cancel` gives a slot
  * back (the experiment never ran); a failed experiment keeps its slot (it used reactor time).
  */
-import { type PointSet, identityQuantizer, type Quantizer, PointSet as Points } from '../policies/duplicates';
+import { identityQuantizer, PointSet, type Quantizer } from '../policies/duplicates';
 import { acquisition } from '../acquisition';
 import { createFeasibilityModel, penalize } from '../policies/feasibility';
 import { type Proposal, type ProposeContext, isModelPolicy, proposeFromModel, proposeRandom, proposeSpaceFilling } from '../policies/policy';
@@ -204,12 +204,13 @@ export class Study<C = unknown> {
   }
 
   private withCondition(p: PendingRecord): Suggestion<C> {
-    return { ...structuredClone(p), condition: this.space.fromCube(p.cube) };
+    const c = this.space.fromCube(p.cube);
+    return { ...structuredClone(p), condition: this.space.quantize ? this.space.quantize(c) : c };
   }
 
   private exclusions(): PointSet {
-    if (this.s.options.allowReplicates) return new Points();
-    return new Points([...this.s.observations, ...this.s.pending].map((o) => this.quantize(o.cube)));
+    if (this.s.options.allowReplicates) return new PointSet();
+    return new PointSet([...this.s.observations, ...this.s.pending].map((o) => this.quantize(o.cube)));
   }
 
   private async proposeOne(): Promise<PendingRecord | undefined> {

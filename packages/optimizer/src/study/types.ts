@@ -14,6 +14,8 @@ export interface CubeSpace<C = unknown> {
   fromCube(u: readonly number[]): C;
   /** Rounds a cube point to actuator resolution (duplicate guard). Default: no rounding. */
   quantizeCube?(u: readonly number[]): number[];
+  /** Rounds a condition to actuator resolution; applied to every suggested condition when present. */
+  quantize?(c: C): C;
 }
 
 /** What is optimised: one measured feature and its direction. */
@@ -128,7 +130,7 @@ export interface Suggestion<C = unknown> {
   id: string;
   /** Quantized cube point. */
   cube: number[];
-  /** Physical condition (`space.fromCube(cube)`). */
+  /** Physical condition: `space.fromCube(cube)`, rounded by `space.quantize` when the space has it. */
   condition: C;
   policy: PolicyName;
   /** Index of the schedule stage that issued it. */
