@@ -7,3 +7,6 @@ export * from './acquisition';
 export * from './policies';
 export * from './study';
 export * from './twin';
+// ENN surrogate and the tfjs backend selection.
+export * from './enn/index';
+export * from './backend';
