@@ -175,19 +175,19 @@ describe('ChemyxPump over SerialPortMock', () => {
     const mockBinding = SerialPortMock.binding as unknown as { createPort(path: string, opts: { echo: boolean; record: boolean }): void };
     mockBinding.createPort(path, { echo: false, record: true });
     const port = new SerialPortMock({ path, baudRate: 9600, autoOpen: false });
-    await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
-    // The mock binding's port (typed loosely here: its package types are not a direct dependency).
-    const binding = port.port as unknown as { emitData(d: string): void; write(b: Buffer): Promise<void> };
-    const origWrite = binding.write.bind(binding);
-    // Answer every command written to the mock's binding with a canned reply.
+    // Answer every command written to the mock's binding with a canned reply; re-hooked on every
+    // open, since each open makes a new binding port (typed loosely: its package types are not a direct dependency).
     const answer = (line: string) => (line.startsWith('set units') ? 'units = 2' : line.startsWith('set diameter') ? 'diameter = 28.600' : '0');
-    const hook = (data: Buffer) => {
-      for (const line of data.toString().split('\r').filter(Boolean)) setTimeout(() => binding.emitData(`${line}\r\n${answer(line)}\r\n>`), 1);
+    const hookBinding = () => {
+      const binding = port.port as unknown as { emitData(d: string): void; write(b: Buffer): Promise<void> };
+      const origWrite = binding.write.bind(binding);
+      binding.write = async (b: Buffer) => {
+        for (const line of b.toString().split('\r').filter(Boolean)) setTimeout(() => binding.emitData(`${line}\r\n${answer(line)}\r\n>`), 1);
+        return origWrite(b);
+      };
     };
-    binding.write = async (b: Buffer) => {
-      hook(b);
-      return origWrite(b);
-    };
+    port.on('open', hookBinding);
+    await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
     const pump = new ChemyxPump(port, { name: 'pump:mock', limits, timeoutMs: 300 });
     pumps.push(pump);
     await pump.connect();
@@ -195,5 +195,15 @@ describe('ChemyxPump over SerialPortMock', () => {
     await pump.close();
     expect(port.isOpen).toBe(false);
     expect(await code(pump.status())).toBe('DISCONNECTED');
+    // Without a reopen() option, reconnect re-opens the same port.
+    await pump.reconnect();
+    expect(port.isOpen).toBe(true);
+    expect(await pump.status()).toBe('stopped');
+  });
+
+  it('reconnect without reopen() on a transport that cannot open -> DISCONNECTED', async () => {
+    const { pump } = make();
+    await pump.connect();
+    expect(await code(pump.reconnect())).toBe('DISCONNECTED');
   });
 });
