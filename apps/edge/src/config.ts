@@ -66,6 +66,8 @@ export const edgeConfigSchema = z.object({
           estopActiveLevel: z.union([z.literal(0), z.literal(1)]).default(0),
         })
         .optional(),
+      /** MAX31855 through the kernel's IIO driver (dtoverlay=maxtherm); the folder of its IIO device. */
+      thermocouple: z.object({ iioDevice: z.string().min(1).default('/sys/bus/iio/devices/iio:device0') }).prefault({}),
     })
     .optional(),
   heater: z

@@ -58,6 +58,8 @@ export class InterlockMonitor {
   private regulating = false;
   private outsideBandSinceMs: number | null = null;
   private zeroOutputSince: { atMs: number; pvC: number } | null = null;
+  /** The setpoint the over-temperature margin applies to: a lowered setpoint counts only once the plate has cooled to it. */
+  private overTempRefC: number | null = null;
   private readonly flat = new Map<PumpId, { dispensedUl: number; sinceMs: number }>();
 
   constructor(
@@ -95,11 +97,23 @@ export class InterlockMonitor {
       return;
     }
     const pv = t.valueC;
+    const ref = this.overTemperatureReference(i.setpointC, pv);
     if (pv > l.absoluteCeilingC) trip('overTemperature', `${pv.toFixed(1)} C above the ${l.absoluteCeilingC} C ceiling`);
-    else if (i.setpointC !== null && pv > i.setpointC + l.overTemperatureMarginC) {
-      trip('overTemperature', `${pv.toFixed(1)} C exceeds setpoint ${i.setpointC} C + ${l.overTemperatureMarginC} C`);
+    else if (ref !== null && pv > ref + l.overTemperatureMarginC) {
+      trip('overTemperature', `${pv.toFixed(1)} C exceeds setpoint ${ref} C + ${l.overTemperatureMarginC} C`);
     }
     this.checkHeater(i, pv, trip);
+  }
+
+  /**
+   * "Recipe max + margin" (DEVICES.md §6): after a setpoint decrease the plate cools passively for
+   * minutes, so the previous, higher setpoint stays the reference until the plate is within the
+   * band of the new one; a setpoint increase applies at once. With the heater off only the ceiling applies.
+   */
+  private overTemperatureReference(sp: number | null, pv: number): number | null {
+    if (sp === null) return (this.overTempRefC = null);
+    if (this.overTempRefC === null || sp >= this.overTempRefC || pv <= sp + this.steadyBandC) this.overTempRefC = sp;
+    return this.overTempRefC;
   }
 
   private checkHeater(i: ControlInputs, pv: number, trip: (n: InterlockName, d: string) => void): void {
@@ -115,6 +129,9 @@ export class InterlockMonitor {
       // until it reaches the band, otherwise the heater or thermocouple is not where we think.
       if (this.watch.lastSetpointC === null || sp > this.watch.lastSetpointC) {
         this.watch = { sinceMs: i.nowMs, fromC: pv, lastSetpointC: sp };
+        this.regulating = false;
+      } else if (sp < this.watch.lastSetpointC) {
+        // Cooling to a lower setpoint takes minutes: not in regulation until it gets there.
         this.regulating = false;
       }
       this.watch.lastSetpointC = sp;

@@ -77,3 +77,19 @@ describe('InterlockMonitor (DEVICES.md §6)', () => {
     expect(names(make(), base({ estop: true }))).toEqual(['estop']);
   });
 });
+
+describe('over-temperature after a setpoint decrease', () => {
+  it('keeps the previous setpoint as the reference while the plate cools, then tightens', () => {
+    const m = make();
+    const at = (ms: number, sp: number, pv: number) => base({ nowMs: ms, setpointC: sp, heaterOutput: 0, temperature: { valueC: pv, fault: null, atMs: ms } });
+    expect(names(m, at(0, 142, 142))).toEqual([]);
+    // New experiment at 115 C: 142 C is 27 C above it, but the plate is cooling from a valid setpoint.
+    expect(names(m, at(1_000, 115, 142))).toEqual([]);
+    // Cooling for minutes outside the new band is not a runaway either.
+    expect(names(m, at(60_000, 115, 130))).toEqual([]);
+    expect(names(m, at(100_000, 115, 126))).toEqual([]);
+    expect(names(m, at(120_000, 115, 115.5))).toEqual([]);
+    // Reached: now 115 + 15 C is the limit.
+    expect(names(m, at(121_000, 115, 131))).toEqual(['overTemperature']);
+  });
+});

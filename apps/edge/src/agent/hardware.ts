@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { RealClock } from '@sdfl/sim';
+import { pino } from 'pino';
+import type { EdgeConfig } from '../config';
+import { IioThermocoupleReader } from '../devices/iio-thermocouple';
+import { OnoffGpio } from '../devices/onoff-gpio';
+import { Link } from '../link/index';
+import { openEdgeDb } from '../store/index';
+import { Agent } from './agent';
+import { openDevices } from './devices';
+import { sdNotify, watchdogIntervalMs } from './systemd';
+
+const AGENT_VERSION = '0.1.0';
+
+/**
+ * Runs the agent on the Pi: GPIO over onoff (outputs OFF first), MAX31855 through IIO, pumps on
+ * their serial ports, spectrometers over TCP. READY=1 after boot; WATCHDOG=1 only while the control
+ * loop is healthy (fresh temperature, ticks advancing). SIGTERM/SIGINT: SAFE, then exit 0.
+ */
+export async function runHardware(config: Readonly<EdgeConfig>): Promise<number> {
+  const log = pino({ name: 'edge' });
+  const d = config.devices;
+  if (!d?.gpio) throw new Error('config.devices (pumps, spectrometers, gpio) is required outside --sim');
+  const clock = new RealClock();
+  const gpio = await OnoffGpio.open({ pins: d.gpio.pins, shutterOpenLevel: d.gpio.shutterOpenLevel });
+  const reader = new IioThermocoupleReader(d.thermocouple.iioDevice);
+  const devices = await openDevices(config, { pumps: d.pumps, spectrometers: d.spectrometers }, gpio, reader, Date.now);
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = openEdgeDb(join(config.dataDir, 'edge.db'));
+  const agent = new Agent({
+    config,
+    clock,
+    devices,
+    db,
+    link: (stateProvider) =>
+      new Link({
+        platformId: config.platformId,
+        brokerUrl: config.broker.url,
+        ...(config.broker.username ? { username: config.broker.username } : {}),
+        ...(config.broker.password ? { password: config.broker.password } : {}),
+        keepaliveS: config.broker.keepaliveS,
+        reconnectPeriodMs: config.broker.reconnectPeriodMs,
+        agentVersion: AGENT_VERSION,
+        db,
+        log: log.child({ name: 'edge:link' }),
+        stateProvider,
+      }),
+  });
+  await agent.start();
+  await sdNotify('READY=1');
+  const every = watchdogIntervalMs();
+  let lastTicks = -1;
+  const watchdog = every
+    ? setInterval(() => {
+        const s = agent.control.status();
+        const healthy = s.jitter.ticks > lastTicks && s.temperatureC !== null;
+        lastTicks = s.jitter.ticks;
+        if (healthy) void sdNotify('WATCHDOG=1');
+      }, every)
+    : null;
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await sdNotify('STOPPING=1');
+  if (watchdog) clearInterval(watchdog);
+  await agent.stop();
+  await devices.close();
+  await gpio.close();
+  db.close();
+  return 0;
+}
