@@ -74,10 +74,12 @@ export function trainBatched(input: TrainInput): TrainResult {
   const xs = forwardInputs(input.x, n, dim, m, mode);
   const ys = tf.tensor2d(input.y, [1, n]);
   const tw = tf.tensor2d(input.trainWeights, [m, n]);
-  const decay = tf.mul(tf.tensor2d(decayMask(layout), [1, layout.size]), s.weightDecay);
-  const theta = tf.variable(tf.tensor2d(packTheta(input.layers, layout, m), [m, layout.size]));
-  const moment1 = tf.variable(tf.zerosLike(theta));
-  const moment2 = tf.variable(tf.zerosLike(theta));
+  const decay = tf.tidy(() => tf.mul(tf.tensor2d(decayMask(layout), [1, layout.size]), s.weightDecay));
+  // tidy disposes the initial values but never variables.
+  const [theta, moment1, moment2] = tf.tidy(() => {
+    const start = tf.tensor2d(packTheta(input.layers, layout, m), [m, layout.size]);
+    return [tf.variable(start), tf.variable(tf.zerosLike(start)), tf.variable(tf.zerosLike(start))];
+  });
   let best: tf.Tensor2D | undefined;
   let bestLoss = Infinity;
   let bestEpoch = 0;
