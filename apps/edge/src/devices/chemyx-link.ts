@@ -36,6 +36,8 @@ export async function openSerialTransport(path: string, baudRate: number, device
   return port;
 }
 
+const swallow = (): void => undefined;
+
 interface Pending {
   command: string;
   resolve: (lines: string[]) => void;
@@ -94,6 +96,8 @@ export class ChemyxLink extends EventEmitter {
       t.off('data', this.onData);
       t.off('close', this.onClose);
       t.off('error', this.onError);
+      // An 'error' event with no listener would throw: a dying port must never crash the agent.
+      if (!t.listeners('error').includes(swallow)) t.on('error', swallow);
     }
     this.parser?.removeAllListeners('data');
     this.parser?.destroy();

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import type { PumpLimits } from '@sdfl/chemistry';
 import { ChemyxLink, type SerialTransport } from './chemyx-link';
-import { CHEMYX_UNITS, type ChemyxStatus, formatCommand, formatNumber, formatSetDiameter, lastNumber, parseKeyValues, parseStatus, sameValue } from './chemyx-codec';
+import { CHEMYX_UNITS, type ChemyxStatus, formatCommand, formatNumber, formatSetDiameter, lastNumber, parseKeyValues, parseLimitParameters, parseStatus, sameValue } from './chemyx-codec';
 import { DeviceDisconnectedError, DeviceError, DeviceLimitError, DeviceProtocolError } from './errors';
 
 /** Construction options of {@link ChemyxPump}. */
@@ -156,6 +156,21 @@ export class ChemyxPump extends EventEmitter {
   /** `elapsed time` in minutes; the last number on the line counts [E]. */
   async elapsedMin(): Promise<number> {
     return this.lastNumberOf('elapsed time');
+  }
+
+  /**
+   * `read limit parameter`: the pump's volume and rate limits for the mounted syringe, in uL and
+   * uL/min (units 2). Sources disagree on the order of the four numbers (DEVICES.md §1), so the
+   * order is a config value: `volume-first` = maxVol minVol maxRate minRate, `rate-first` the reverse.
+   */
+  async readLimits(order: 'volume-first' | 'rate-first'): Promise<{ maxVolumeUl: number; minVolumeUl: number; maxRateUlMin: number; minRateUlMin: number }> {
+    const lines = await this.link.request(formatCommand('read limit parameter'));
+    const n = parseLimitParameters(lines);
+    if (!n) throw new DeviceProtocolError(this.name, `expected four numbers from 'read limit parameter', got ${JSON.stringify(lines)}`);
+    const [a = NaN, b = NaN, c = NaN, d = NaN] = n;
+    return order === 'volume-first'
+      ? { maxVolumeUl: a, minVolumeUl: b, maxRateUlMin: c, minRateUlMin: d }
+      : { maxRateUlMin: a, minRateUlMin: b, maxVolumeUl: c, minVolumeUl: d };
   }
 
   /** `read` lab verb: status and dispensed volume with a timestamp. */

@@ -256,6 +256,8 @@ export class HdxSpectrometer extends EventEmitter {
     this.socket.off('close', this.onClose);
     this.socket.off('end', this.onClose);
     this.socket.off('error', this.onError);
+    // An 'error' event with no listener would throw: a late socket error must never crash the agent.
+    this.socket.on('error', () => undefined);
     this.socket.destroy();
   }
 

@@ -85,6 +85,15 @@ function describePump(label: string, setup: () => Promise<Rig>, opts: { faults: 
       expect((e as { actual: number }).actual).toBeCloseTo(642.4, 0);
     });
 
+    it('reads the limit parameters in the configured order', async () => {
+      await pump.connect();
+      const area = (Math.PI * 28.6 ** 2) / 4;
+      const l = await pump.readLimits('volume-first');
+      expect(l.maxRateUlMin).toBeCloseTo(area * 1, 3); // emulator: 1 mm/min, volume-first by default
+      expect(l.maxVolumeUl).toBeCloseTo(area * 130, 2);
+      expect(l.minVolumeUl).toBeLessThan(l.maxVolumeUl);
+    });
+
     it('stall -> status stalled', async () => {
       await pump.connect();
       await pump.run({ rateUlMin: 10, volumeUl: 100, contentsUl: 10_000 });
@@ -128,6 +137,21 @@ function describePump(label: string, setup: () => Promise<Rig>, opts: { faults: 
     });
   });
 }
+
+describe('ChemyxPump limit order (sources disagree, DEVICES.md §1)', () => {
+  it('rate-first emulator read with rate-first order', async () => {
+    const emulator = new ChemyxPumpEmulator({ clock: new RealClock(), diameterMm: 28.6, maxSpeedMmMin: 1, replyLatencyMs: [1, 2], limitOrder: 'rate-first' });
+    const [host, dev] = createDuplexPair();
+    emulator.attach(dev);
+    const pump = new ChemyxPump(host, { name: 'pump:lim', limits });
+    await pump.connect();
+    const l = await pump.readLimits('rate-first');
+    expect(l.maxRateUlMin).toBeCloseTo((Math.PI * 28.6 ** 2) / 4, 3);
+    expect(l.maxVolumeUl).toBeGreaterThan(l.maxRateUlMin);
+    await pump.close();
+    emulator.dispose();
+  });
+});
 
 describePump(
   'emulator in memory',

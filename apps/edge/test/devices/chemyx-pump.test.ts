@@ -126,6 +126,13 @@ describe('ChemyxPump over an in-memory duplex', () => {
     expect(await code(pump.dispensedUl())).toBe('PROTOCOL');
   });
 
+  it('read limit parameter without four numbers -> PROTOCOL', async () => {
+    const { dev, pump } = make();
+    await pump.connect();
+    dev.garbleNext = 'read limit parameter\r\n1 2 3\r\n>';
+    expect(await code(pump.readLimits('volume-first'))).toBe('PROTOCOL');
+  });
+
   it('Invalid Command! -> NACK', async () => {
     const { dev, pump } = make();
     await pump.connect();
