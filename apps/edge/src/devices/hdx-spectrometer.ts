@@ -6,8 +6,9 @@
 import { EventEmitter } from 'node:events';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { DeviceDisconnectedError, DeviceError, DeviceLimitError, DeviceProtocolError, DeviceTimeoutError } from './errors';
-import { encodeFrame, isNack, nackError, OBP, type ObpFrame, ObpDecoder, u16, u32, u8 } from './obp-codec';
+import { DeviceDisconnectedError, type DeviceError, DeviceLimitError, DeviceProtocolError } from './errors';
+import { OBP, type ObpFrame, u16, u32, u8 } from './obp-codec';
+import { ObpLink } from './obp-link';
 
 /** Integration time range of the HDX, us (DEVICES.md §2: 6 ms .. 10 s [V]). */
 export const HDX_INTEGRATION_US = { min: 6_000, max: 10_000_000 } as const;
@@ -76,23 +77,10 @@ export interface HdxSpectrum {
   acquiredAt: number;
 }
 
-interface Pending {
-  messageType: number;
-  resolve: (f: ObpFrame) => void;
-  reject: (e: DeviceError) => void;
-  timer: NodeJS.Timeout;
-}
-
 /** HDX driver. Events: `'error'` (only when listened to), `'disconnect'`, `'frame-discarded'`. */
 export class HdxSpectrometer extends EventEmitter {
   readonly name: string;
-  private readonly decoder: ObpDecoder;
-  private pending: Pending | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
-  private closed = false;
-  private attached = false;
-  private pendingAtTimeout = -1;
-  private inflight: Promise<ObpFrame> | undefined;
+  private readonly link: ObpLink;
   private settings: HdxSettings = { integrationUs: HDX_INTEGRATION_US.min, scans: 1, boxcar: 0 };
   private wavelengths: number[] | null = null;
   private serial: string | null = null;
@@ -104,31 +92,22 @@ export class HdxSpectrometer extends EventEmitter {
   ) {
     super();
     this.name = options.name ?? 'hdx';
-    this.decoder = new ObpDecoder(this.name);
     this.now = options.now ?? Date.now;
+    this.link = new ObpLink(this.name, socket, options.checksum ?? false);
+    this.link.on('frame-discarded', (f: ObpFrame) => this.emit('frame-discarded', f));
+    this.link.on('unsolicited-error', (e: DeviceError) => this.report(e));
+    this.link.on('disconnect', (e: DeviceError) => {
+      this.report(e);
+      this.emit('disconnect', e);
+    });
   }
-
-  private readonly onData = (chunk: Buffer): void => {
-    for (const item of this.decoder.push(chunk)) {
-      if (item instanceof DeviceError) this.settle(undefined, item);
-      else this.onFrame(item);
-    }
-  };
-  private readonly onClose = (): void => this.lost(new DeviceDisconnectedError(this.name, 'socket closed'));
-  private readonly onError = (err: Error): void => this.lost(new DeviceDisconnectedError(this.name, `socket error: ${err.message}`, { cause: err }));
 
   /**
    * Attach to the socket, read the serial number and wavelength calibration, and apply settings
    * (default: keep the device's integration time, 1 scan, boxcar 0 — so the timeout is known).
    */
   async connect(settings: Partial<HdxSettings> = {}): Promise<void> {
-    if (!this.attached) {
-      this.socket.on('data', this.onData);
-      this.socket.on('close', this.onClose);
-      this.socket.on('end', this.onClose);
-      this.socket.on('error', this.onError);
-      this.attached = true;
-    }
+    this.link.attach();
     this.serial = await this.serialNumber();
     await this.readWavelengths();
     await this.setIntegrationTimeUs(settings.integrationUs ?? (await this.getIntegrationTimeUs()));
@@ -223,17 +202,8 @@ export class HdxSpectrometer extends EventEmitter {
    * spectrum request has settled (the device NACKs it with 7 NOT_READY). Idle: a plain abort.
    */
   async stop(): Promise<void> {
-    const p = this.pending;
-    if (p?.messageType === OBP.getSpectrum && this.inflight) {
-      const inflight = this.inflight;
-      this.socket.write(encodeFrame({ messageType: OBP.abort, ackRequested: true, checksum: this.options.checksum ?? false }));
-      await inflight.then(
-        () => undefined,
-        () => undefined,
-      );
-      return;
-    }
-    await this.request(OBP.abort, undefined, true);
+    if (this.link.inFlightType === OBP.getSpectrum) await this.link.sendNow(OBP.abort);
+    else await this.request(OBP.abort, undefined, true);
   }
 
   /** Identity and settings (no I/O). */
@@ -243,87 +213,22 @@ export class HdxSpectrometer extends EventEmitter {
       name: this.name,
       serialNumber: this.serial,
       pixels: this.options.pixels ?? HDX_PIXELS,
-      connected: this.attached && !this.closed,
+      connected: this.link.isOpen,
       ...this.settings,
     };
   }
 
-  /** Detach and end the socket. Never throws. */
+  /** Detach and destroy the socket. Never throws. */
   async close(): Promise<void> {
-    this.closed = true;
-    this.settle(undefined, new DeviceDisconnectedError(this.name, 'closed'));
-    this.socket.off('data', this.onData);
-    this.socket.off('close', this.onClose);
-    this.socket.off('end', this.onClose);
-    this.socket.off('error', this.onError);
-    // An 'error' event with no listener would throw: a late socket error must never crash the agent.
-    this.socket.on('error', () => undefined);
-    this.socket.destroy();
+    this.link.close();
   }
 
-  /**
-   * Send one request and resolve with its reply frame. Queries go without ACK request; set-commands
-   * with it (DEVICES.md §2). NACK -> DeviceNackError; no reply in time -> TIMEOUT.
-   */
+  /** One queued request; set-commands ask for an ACK (DEVICES.md §2). */
   private request(messageType: number, payload?: Uint8Array, ack = false, timeoutMs = this.options.timeoutMs ?? 1000): Promise<ObpFrame> {
-    const run = () => (this.inflight = this.exchange(messageType, payload, ack, timeoutMs));
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => undefined);
-    return p;
+    return this.link.request(messageType, payload, ack, timeoutMs);
   }
 
-  private exchange(messageType: number, payload: Uint8Array | undefined, ack: boolean, timeoutMs: number): Promise<ObpFrame> {
-    return new Promise<ObpFrame>((resolve, reject) => {
-      if (this.closed || this.socket.destroyed || !this.attached) {
-        reject(new DeviceDisconnectedError(this.name, 'not connected'));
-        return;
-      }
-      // A partial frame that made no progress since the last timeout is debris: drop it so it cannot
-      // swallow this reply. One still growing is a late reply, completed and discarded by type.
-      if (this.decoder.pending > 0 && this.decoder.pending === this.pendingAtTimeout) this.decoder.reset();
-      this.pendingAtTimeout = -1;
-      const timer = setTimeout(() => {
-        if (this.pending?.timer !== timer) return;
-        this.pending = undefined;
-        this.pendingAtTimeout = this.decoder.pending;
-        reject(new DeviceTimeoutError(this.name, `no reply to 0x${messageType.toString(16)} within ${Math.round(timeoutMs)} ms`, timeoutMs));
-      }, timeoutMs);
-      this.pending = { messageType, resolve, reject, timer };
-      this.socket.write(encodeFrame({ messageType, payload, ackRequested: ack, checksum: this.options.checksum ?? false }));
-    });
-  }
-
-  private onFrame(f: ObpFrame): void {
-    const p = this.pending;
-    // NACKs for unknown messages may carry type 0; any other mismatch is a stale reply.
-    if (!p || (f.messageType !== p.messageType && !(isNack(f) && f.messageType === 0))) {
-      this.emit('frame-discarded', f);
-      return;
-    }
-    if (isNack(f)) this.settle(undefined, nackError(this.name, f));
-    else this.settle(f);
-  }
-
-  private settle(frame: ObpFrame | undefined, error?: DeviceError): void {
-    const p = this.pending;
-    if (!p) {
-      if (error) this.report(error);
-      return;
-    }
-    clearTimeout(p.timer);
-    this.pending = undefined;
-    if (error) p.reject(error);
-    else if (frame) p.resolve(frame);
-  }
-
-  private lost(e: DeviceError): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.pending) this.settle(undefined, e);
-    this.report(e);
-    this.emit('disconnect', e);
-  }
-
+  /** Emit an error event only when someone listens, so a lost link never crashes the process. */
   private report(e: DeviceError): void {
     if (this.listenerCount('error') > 0) this.emit('error', e);
   }

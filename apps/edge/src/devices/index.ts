@@ -12,6 +12,7 @@ export { ChemyxPump, type ChemyxPumpOptions, type PumpDescription, type PumpRead
 
 // Ocean Insight HDX spectrometers over OBP/TCP (DEVICES.md §2)
 export * as obp from './obp-codec';
+export { ObpLink } from './obp-link';
 export { connectTcp, HDX_INTEGRATION_US, HDX_PIXELS, HdxSpectrometer, type HdxOptions, type HdxSettings, type HdxSpectrum } from './hdx-spectrometer';
 
 // Heater (DEVICES.md §3)
