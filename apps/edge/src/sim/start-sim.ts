@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Clock, createSimulatedPlatform, type SimulatedPlatform, VirtualClock } from '@sdfl/sim';
+import { type Clock, createSimulatedPlatform, type SimulatedPlatform, type SimulatedPlatformOptions, VirtualClock } from '@sdfl/sim';
 import { pino, type Logger } from 'pino';
 import { Agent } from '../agent/agent';
 import { type OpenDevices, openSimulatedDevices } from '../agent/devices';
@@ -24,6 +24,8 @@ export interface SimOptions {
   clock?: Clock;
   /** Reuse a running platform (an agent restart against the same reactor). */
   platform?: SimulatedPlatform;
+  /** Options for a platform started here (e.g. faster pump replies in tests). */
+  platformOptions?: Partial<SimulatedPlatformOptions>;
   log?: Logger;
 }
 
@@ -56,11 +58,11 @@ export function simConfig(overrides: Partial<EdgeConfigInput> = {}, brokerUrl: s
  * a broker, and the real agent with its real drivers against them.
  */
 export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
-  const log = options.log ?? pino({ level: 'warn' });
+  const log = options.log ?? pino({ level: process.env.SDFL_LOG_LEVEL ?? 'error' });
   const broker = options.brokerUrl ? null : await startEmbeddedBroker();
   const config = simConfig(options.config, options.brokerUrl ?? broker!.url);
   const clock = options.clock ?? options.platform?.clock ?? new VirtualClock({ speed: options.speed ?? 20 });
-  const platform = options.platform ?? (await createSimulatedPlatform({ clock, seed: options.seed ?? 1, chemistry: config.chemistry }));
+  const platform = options.platform ?? (await createSimulatedPlatform({ clock, seed: options.seed ?? 1, chemistry: config.chemistry, ...options.platformOptions }));
   const devices = await openSimulatedDevices(config, platform);
   if (config.dataDir !== ':memory:') mkdirSync(config.dataDir, { recursive: true });
   const db = openEdgeDb(config.dataDir === ':memory:' ? ':memory:' : join(config.dataDir, 'edge.db'));
