@@ -72,7 +72,7 @@ describe('HdxSpectrometer vs sim emulator over TCP', () => {
     await new Promise((r) => setTimeout(r, 50));
     const t0 = Date.now();
     await hdx.stop();
-    expect(Date.now() - t0).toBeLessThan(500);
+    expect(Date.now() - t0).toBeLessThan(1500); // far below the 2 s exposure
     expect(await spectrum).toMatchObject({ code: 'NACK', errorNumber: 7, errorName: 'NOT_READY' });
     expect(await hdx.serialNumber()).toBe('HDX-SIM-A1');
   });
