@@ -94,20 +94,22 @@ export class ChemyxPump extends EventEmitter {
    */
   async connect(): Promise<void> {
     if (!this.link.isOpen) this.link.attach(this.transport);
-    await this.setAndVerify(formatCommand('set units', [CHEMYX_UNITS.uLMin]), 'units', [CHEMYX_UNITS.uLMin]);
-    await this.setAndVerify(formatSetDiameter(this.options.limits.innerDiameterMm), 'diameter', [round3(this.options.limits.innerDiameterMm)]);
+    await this.configure();
     this.lastStatus = await this.status();
   }
 
   /**
-   * Program one run without starting it: `set rate` then `set volume`, each compared with the value
-   * the pump echoes; a difference means the pump clamped it -> LIMIT (DEVICES.md §1). Refuses (LIMIT)
+   * Program one run without starting it: units and diameter re-asserted, then `set rate` and
+   * `set volume`, each compared with the value the pump echoes; a difference means the pump clamped it -> LIMIT (DEVICES.md §1). Refuses (LIMIT)
    * a rate outside the limits or a volume larger than the contents minus the margin, because a
    * started run finishes even if the host dies (DEVICES.md §1 safety fact, §6 syringe low).
    */
   async set(run: PumpRun): Promise<void> {
     this.checkRun(run);
     this.programmed = null;
+    // Units and diameter again: a pump power-cycled or touched at its panel since connect would
+    // otherwise read the same numbers in other units (mL/min is 1000 x uL/min) with a matching echo.
+    await this.configure();
     // Compare with what was actually sent (the formatted number), not the unrounded double.
     const rate = Number(formatNumber(run.rateUlMin));
     const volume = Number(formatNumber(run.volumeUl));
@@ -128,9 +130,9 @@ export class ChemyxPump extends EventEmitter {
     await this.link.request(formatCommand('start'));
   }
 
-  /** `stop` (not resumable). */
+  /** `stop` (not resumable). Written at once, ahead of queued commands (SAFE must not wait behind a poll). */
   async stop(): Promise<void> {
-    await this.link.request(formatCommand('stop'));
+    await this.link.request(formatCommand('stop'), { urgent: true });
     this.lastStatus = 'stopped';
   }
 
@@ -240,6 +242,12 @@ export class ChemyxPump extends EventEmitter {
         Math.max(0, room),
       );
     }
+  }
+
+  /** `set units 2` (uL/min, uL) and `set diameter`, each verified against the echo. */
+  private async configure(): Promise<void> {
+    await this.setAndVerify(formatCommand('set units', [CHEMYX_UNITS.uLMin]), 'units', [CHEMYX_UNITS.uLMin]);
+    await this.setAndVerify(formatSetDiameter(this.options.limits.innerDiameterMm), 'diameter', [round3(this.options.limits.innerDiameterMm)]);
   }
 
   /** Send a `set` command and require the reply's `key = ...` values to equal `expected`. */

@@ -33,7 +33,7 @@ describe('ChemyxPump over an in-memory duplex', () => {
     const { dev, pump } = make();
     await pump.connect();
     await pump.run({ rateUlMin: 650, volumeUl: 110, contentsUl: 10_000 });
-    expect(dev.received.slice(3)).toEqual(['set rate 650', 'set volume 110', 'start']);
+    expect(dev.received.slice(3)).toEqual(['set units 2', 'set diameter 28.6', 'set rate 650', 'set volume 110', 'start']);
     dev.dispensed = 12.5;
     const r = await pump.read();
     expect(r).toMatchObject({ status: 'running', dispensedUl: 12.5 });
