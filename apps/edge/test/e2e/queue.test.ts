@@ -86,6 +86,6 @@ describeWithSocat('edge agent end to end (emulators over PTY/TCP, aedes)', { tim
       }
     });
     await new Promise((r) => setTimeout(r, 500));
-    expect(link.pendingCount).toBe(0);
+    expect((link as unknown as { pendingCount: number }).pendingCount).toBe(0);
   });
 });
