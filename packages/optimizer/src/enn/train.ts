@@ -6,7 +6,7 @@
  * STACK.md measured batching ~4x faster than per-member models or the Layers `fit` loop.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MEMBERS_MODE_MIN_ROWS, forwardInputs, forwardTheta, type ForwardMode } from './forward';
+import { chooseMode, forwardInputs, forwardTheta, type ForwardMode } from './forward';
 import { decayMask, packTheta, paramLayout, unpackTheta } from './layers';
 import type { EnnLayer, EnnStructure } from './types';
 
@@ -70,7 +70,7 @@ export function trainBatched(input: TrainInput): TrainResult {
   const { n, dim, structure: s } = input;
   const m = s.members;
   const layout = paramLayout(dim, s);
-  const mode = input.mode ?? (n >= MEMBERS_MODE_MIN_ROWS ? 'members' : 'batched');
+  const mode = input.mode ?? chooseMode(n, layout, m);
   const xs = forwardInputs(input.x, n, dim, m, mode);
   const ys = tf.tensor2d(input.y, [1, n]);
   const tw = tf.tensor2d(input.trainWeights, [m, n]);
