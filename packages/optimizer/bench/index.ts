@@ -1,8 +1,9 @@
 /**
- * Optimizer benchmarks: `npm run bench -w packages/optimizer [-- --quick] [-- --only workflow,functions]`.
+ * Optimizer benchmarks: `npm run bench -w packages/optimizer [-- --quick] [-- --only workflow,functions,latency]`.
  * Prints tables and one final `BENCH_JSON {...}` line. Each bench adds its summary to `results`.
  */
 import { initBackend } from '../src/backend';
+import { runLatencyBench } from './latency';
 import { cvStructureSearch, ennFactory } from './surrogates';
 import { runTestFunctionBench } from './test-functions';
 import { runWorkflowBench } from './workflow';
@@ -20,6 +21,9 @@ if (want('workflow')) {
 }
 if (want('functions')) {
   results.testFunctions = await runTestFunctionBench({ seeds: quick ? 2 : 10, budget: 30, fit: ennFactory() });
+}
+if (want('latency')) {
+  results.latency = await runLatencyBench({ quick });
 }
 
 console.log(`BENCH_JSON ${JSON.stringify(results)}`);
