@@ -105,7 +105,12 @@ export class Agent {
       store: this.store,
       inventory: this.inventory,
       pumps: devices.pumps,
-      optics: { gpio: devices.gpio, shutterOpenLevel: config.devices?.gpio?.shutterOpenLevel ?? 1, absorption: devices.absorption, pl: devices.pl },
+      optics: {
+        gpio: devices.gpio,
+        shutterOpenLevel: config.devices?.gpio?.shutterOpenLevel ?? 1,
+        absorption: this.guardSpectrometer('absorption', devices.absorption),
+        pl: this.guardSpectrometer('pl', devices.pl),
+      },
       plant: {
         setSetpoint: (c) => devices.heater.setSetpoint(c),
         temperatureC: () => this.control.status().temperatureC,
@@ -152,6 +157,17 @@ export class Agent {
       this.runner.poke();
     }
     return r;
+  }
+
+  /** A spectrometer that stops answering trips the spectrometerTimeout interlock (DEVICES.md §6). */
+  private guardSpectrometer(role: string, source: SpectrumSource): SpectrumSource {
+    return {
+      getSpectrum: () =>
+        source.getSpectrum().catch(async (error: unknown) => {
+          if ((error as { code?: string }).code === 'TIMEOUT') await this.control.raise('spectrometerTimeout', `${role}: ${(error as Error).message}`);
+          throw error;
+        }),
+    };
   }
 
   /** A crash left an attempt `running`: it is aborted now and re-run once SAFE is cleared, if configured. */
