@@ -16,6 +16,8 @@ export class Operator extends EventEmitter<{ [K in keyof Received]: [Received[K]
   /** Every result id seen more than once (at-least-once delivery re-sends). */
   readonly duplicates: string[] = [];
   state: Message<'state'> | null = null;
+  /** Bytes of the last command sent (to replay a redelivery in tests). */
+  lastSent: string | null = null;
   private readonly seen = new Set<string>();
   private readonly sender = createSender({ session: 1 });
   private client: MqttClient | null = null;
@@ -46,6 +48,7 @@ export class Operator extends EventEmitter<{ [K in keyof Received]: [Received[K]
   /** Publishes a command (QoS 1) and returns its envelope id. */
   async send(body: BodyInput<'cmd'>): Promise<string> {
     const { message, payload } = this.sender.encode('cmd', body);
+    this.lastSent = payload;
     await this.client!.publishAsync(topics(this.platformId).cmd, payload, { qos: 1 });
     return message.id;
   }
