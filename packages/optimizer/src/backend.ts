@@ -33,7 +33,7 @@ let chosen: Promise<TfBackendName> | undefined;
  * const backend = await initBackend(); // 'wasm' on this machine
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<TfBackendName> {
-  chosen ??= selectBackend(options).catch((error: unknown) => {
+  chosen ??= pick(options).catch((error: unknown) => {
     chosen = undefined; // let a caller retry after fixing the environment
     throw error;
   });
@@ -47,9 +47,16 @@ export function currentBackend(): string {
 
 /**
  * Uncached selection: try the candidates in order, switch tfjs to the first that works, log and
- * return it. Prefer {@link initBackend}; this exists to switch backends on purpose (benchmarks).
+ * return it; later {@link initBackend} calls return this choice. Prefer `initBackend`; this exists
+ * to switch backends on purpose (benchmarks, tests).
  */
 export async function selectBackend(options: InitBackendOptions = {}): Promise<TfBackendName> {
+  const name = await pick(options);
+  chosen = Promise.resolve(name);
+  return name;
+}
+
+async function pick(options: InitBackendOptions): Promise<TfBackendName> {
   const log = options.log ?? ((m: string) => console.info(m));
   const forced = normalise(options.force ?? process.env.SDFL_TF_BACKEND);
   const order: TfBackendName[] = forced ? [forced] : ['tensorflow', 'wasm', 'cpu'];
@@ -58,7 +65,7 @@ export async function selectBackend(options: InitBackendOptions = {}): Promise<T
     const why = await tryBackend(name);
     if (why === undefined) {
       const suffix = notes.length > 0 ? ` (${notes.join('; ')})` : '';
-      log(`optimizer:backend using tfjs backend '${name}'${forced ? ' (forced by SDFL_TF_BACKEND)' : ''}${suffix}`);
+      log(`optimizer:backend using tfjs backend '${name}'${forced ? ' (forced)' : ''}${suffix}`);
       return name;
     }
     notes.push(`${name}: ${why}`);

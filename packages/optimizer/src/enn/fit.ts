@@ -1,4 +1,4 @@
-/** `fitEnn`: data checks, output scaling, bootstrap weights, cold or warm start, then batched training. */
+/** `fitEnn`: data checks, output scaling, subsample/bootstrap weights, cold or warm start, batched training. */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { Enn } from './enn';
@@ -50,6 +50,8 @@ export interface FitEnnOptions {
 
 /**
  * Fit an ENN (all members batched) to observations. Same data + seed + options -> identical model.
+ * Each member's sample of point i depends only on (seed, member, i): append new observations at
+ * the end so that a warm-started refit keeps every member's out-of-bag set honest.
  *
  * @example
  * const model = await fitEnn({ x, y }, { seed: 1 });
