@@ -40,11 +40,6 @@ export function initBackend(options: InitBackendOptions = {}): Promise<TfBackend
   return chosen;
 }
 
-/** The backend in use right now (`tf.getBackend()`), for metadata. */
-export function currentBackend(): string {
-  return tf.getBackend();
-}
-
 /**
  * Uncached selection: try the candidates in order, switch tfjs to the first that works, log and
  * return it; later {@link initBackend} calls return this choice. Prefer `initBackend`; this exists
