@@ -2,9 +2,13 @@ import { createConditionSpace, PUMP_IDS, type PumpId } from '@sdfl/chemistry';
 import type { AckBody, BodyInput, Message } from '@sdfl/protocol';
 import type { Clock } from '@sdfl/sim';
 import type { EdgeConfig } from '../config';
-import { ControlLoop, type LoopHeater } from '../control/control-loop';
-import { InterlockMonitor } from '../control/interlocks';
+import { ControlLoop, type ControlPort } from '../control/control-loop';
+import { ControlWorker } from '../control/control-worker';
+import { InterlockMonitor, type Trip } from '../control/interlocks';
+import type { WorkerIo } from '../control/worker-protocol';
 import type { Gpio } from '../devices/gpio';
+import { SoftwareHeater } from '../devices/heater';
+import type { ThermocoupleReader } from '../devices/max31855';
 import type { SpectrumSource } from '../runner/acquire';
 import { Inventory } from '../runner/inventory';
 import { SqliteQueueStore } from '../runner/queue-store';
@@ -17,14 +21,18 @@ import { decide } from './commands';
 import { birthState, resultBody } from './messages';
 import { PumpPoller, type PolledPump } from './pump-poller';
 
-/** The devices an agent drives: real drivers on the Pi, the same drivers against emulators in --sim. */
+/** The devices the main thread drives: real drivers on the Pi, the same drivers against emulators in --sim. */
 export interface AgentDevices {
   pumps: Record<PumpId, RunnerPump & PolledPump>;
   absorption: SpectrumSource;
   pl: SpectrumSource;
-  heater: LoopHeater & { setSetpoint(c: number): Promise<void> };
-  gpio: Gpio;
 }
+
+/**
+ * Where the control loop runs: in this thread on the given GPIO and thermocouple (the sim, whose
+ * plant follows a virtual clock), or in its own worker thread that opens the hardware itself.
+ */
+export type ControlSetup = { kind: 'inline'; gpio: Gpio; reader: ThermocoupleReader } | { kind: 'worker'; io: WorkerIo };
 
 /** The MQTT side as the agent uses it (link/Link implements it). */
 export interface AgentLink {
@@ -41,6 +49,7 @@ export interface AgentOptions {
   config: Readonly<EdgeConfig>;
   clock: Clock;
   devices: AgentDevices;
+  control: ControlSetup;
   db: EdgeDb;
   /** Builds the link; `state` gives the retained birth body at any time. */
   link: (state: () => BirthState) => AgentLink;
@@ -58,7 +67,7 @@ const MODEL_KEY = 'modelSnapshot';
  * for a clearSafe command before anything pumps.
  */
 export class Agent {
-  readonly control: ControlLoop;
+  readonly control: ControlPort;
   readonly runner: Runner;
   readonly link: AgentLink;
   readonly store: SqliteQueueStore;
@@ -82,21 +91,46 @@ export class Agent {
       (contents) => this.meta.set(INVENTORY_KEY, JSON.stringify(contents)),
       Object.fromEntries(PUMP_IDS.map((id) => [id, 2 * config.chemistry.syringeMarginUl])),
     );
-    this.control = new ControlLoop({
-      clock,
-      periodMs: config.control.periodMs,
-      heater: devices.heater,
-      gpio: devices.gpio,
-      shutterOpenLevel: config.devices?.gpio?.shutterOpenLevel ?? 1,
-      estopActiveLevel: config.devices?.gpio?.estopActiveLevel ?? 1,
-      monitor: new InterlockMonitor(config.interlocks, config.chemistry.syringeMarginUl, config.heater.steadyBandC),
-      stopAllPumps: async () => void (await Promise.allSettled(PUMP_IDS.map((id) => devices.pumps[id].stop()))),
-      onTrip: (trip) => {
-        this.runner.abortCurrent({ reason: 'INTERLOCK', detail: trip.detail, interlock: trip.interlock });
-        this.link.publishEvent({ type: 'interlock', interlock: trip.interlock, detail: trip.detail, latencyMs: trip.latencyMs });
-        this.setStage('safe');
-      },
-    });
+    const shutterOpenLevel = config.devices?.gpio?.shutterOpenLevel ?? 1;
+    const estopActiveLevel = config.devices?.gpio?.estopActiveLevel ?? 1;
+    const stopAllPumps = async () => void (await Promise.allSettled(PUMP_IDS.map((id) => devices.pumps[id].stop())));
+    const onTrip = (trip: Trip & { latencyMs: number }) => {
+      this.runner.abortCurrent({ reason: 'INTERLOCK', detail: trip.detail, interlock: trip.interlock });
+      this.link.publishEvent({ type: 'interlock', interlock: trip.interlock, detail: trip.detail, latencyMs: trip.latencyMs });
+      this.setStage('safe');
+    };
+    let lightGpio: Gpio;
+    if (o.control.kind === 'inline') {
+      lightGpio = o.control.gpio;
+      this.control = new ControlLoop({
+        clock,
+        periodMs: config.control.periodMs,
+        heater: new SoftwareHeater({ reader: o.control.reader, gpio: o.control.gpio, pid: config.heater.pid, windowMs: config.heater.windowMs, maxSetpointC: config.chemistry.temperatureC.max }),
+        gpio: o.control.gpio,
+        shutterOpenLevel,
+        estopActiveLevel,
+        monitor: new InterlockMonitor(config.interlocks, config.chemistry.syringeMarginUl, config.heater.steadyBandC),
+        stopAllPumps,
+        onTrip,
+      });
+    } else {
+      const worker = new ControlWorker({
+        init: {
+          io: o.control.io,
+          periodMs: config.control.periodMs,
+          interlocks: config.interlocks,
+          heater: config.heater,
+          syringeMarginUl: config.chemistry.syringeMarginUl,
+          maxSetpointC: config.chemistry.temperatureC.max,
+          shutterOpenLevel,
+          estopActiveLevel,
+        },
+        stopAllPumps,
+        onTrip,
+      });
+      lightGpio = worker.gpio;
+      this.control = worker;
+    }
     this.poller = new PumpPoller(devices.pumps, clock, this.control, () => this.inventory.snapshot());
     this.runner = new Runner({
       clock,
@@ -106,13 +140,13 @@ export class Agent {
       inventory: this.inventory,
       pumps: devices.pumps,
       optics: {
-        gpio: devices.gpio,
-        shutterOpenLevel: config.devices?.gpio?.shutterOpenLevel ?? 1,
+        gpio: lightGpio,
+        shutterOpenLevel,
         absorption: this.guardSpectrometer('absorption', devices.absorption),
         pl: this.guardSpectrometer('pl', devices.pl),
       },
       plant: {
-        setSetpoint: (c) => devices.heater.setSetpoint(c),
+        setSetpoint: (c) => this.control.setSetpoint(c),
         temperatureC: () => this.control.status().temperatureC,
         isSafe: () => this.control.isSafe,
       },

@@ -3,11 +3,9 @@ import type { SimulatedPlatform } from '@sdfl/sim';
 import type { EdgeConfig } from '../config';
 import { openSerialTransport } from '../devices/chemyx-link';
 import { ChemyxPump } from '../devices/chemyx-pump';
-import type { Gpio } from '../devices/gpio';
 import { connectTcp, HdxSpectrometer } from '../devices/hdx-spectrometer';
-import { SoftwareHeater } from '../devices/heater';
-import { Max31855Reader, type ThermocoupleReader } from '../devices/max31855';
-import type { AgentDevices } from './agent';
+import { Max31855Reader } from '../devices/max31855';
+import type { AgentDevices, ControlSetup } from './agent';
 
 /** Devices plus how to release them. */
 export interface OpenDevices extends AgentDevices {
@@ -23,7 +21,7 @@ interface Endpoints {
  * Opens the drivers over their real transports (serial ports, TCP), whatever is at the other end:
  * hardware on the Pi, or the simulator's emulators on PTYs and loopback ports.
  */
-export async function openDevices(config: Readonly<EdgeConfig>, endpoints: Endpoints, gpio: Gpio, reader: ThermocoupleReader, now: () => number): Promise<OpenDevices> {
+export async function openDevices(config: Readonly<EdgeConfig>, endpoints: Endpoints, now: () => number): Promise<OpenDevices> {
   const { chemistry } = config;
   const opened: { close(): Promise<void> }[] = [];
   try {
@@ -54,19 +52,10 @@ export async function openDevices(config: Readonly<EdgeConfig>, endpoints: Endpo
       return s;
     };
     const [absorption, pl] = await Promise.all([spectrometer('absorption'), spectrometer('pl')]);
-    const heater = new SoftwareHeater({
-      reader,
-      gpio,
-      pid: config.heater.pid,
-      windowMs: config.heater.windowMs,
-      maxSetpointC: config.chemistry.temperatureC.max,
-    });
     return {
       pumps,
       absorption,
       pl,
-      heater,
-      gpio,
       close: async () => void (await Promise.allSettled(opened.map((d) => d.close()))),
     };
   } catch (error) {
@@ -75,7 +64,7 @@ export async function openDevices(config: Readonly<EdgeConfig>, endpoints: Endpo
   }
 }
 
-/** The drivers against a simulated platform: pumps over its PTYs, spectrometers over TCP, its GPIO and thermocouple. */
+/** The drivers against a simulated platform: pumps over its PTYs, spectrometers over TCP. */
 export function openSimulatedDevices(config: Readonly<EdgeConfig>, platform: SimulatedPlatform): Promise<OpenDevices> {
   const endpoints: Endpoints = {
     pumps: Object.fromEntries(PUMP_IDS.map((id) => [id, { path: platform.pumps[id].path, baudRate: 38_400 }])) as Endpoints['pumps'],
@@ -84,7 +73,14 @@ export function openSimulatedDevices(config: Readonly<EdgeConfig>, platform: Sim
       pl: { host: platform.spectrometers.pl.host, port: platform.spectrometers.pl.port },
     },
   };
-  const now = () => platform.clock.now();
-  const reader = new Max31855Reader({ readWord: () => platform.thermocouple.read(), now });
-  return openDevices(config, endpoints, platform.gpio, reader, now);
+  return openDevices(config, endpoints, () => platform.clock.now());
+}
+
+/** The control loop in this thread against the simulated platform's GPIO and thermocouple (virtual time). */
+export function simulatedControl(platform: SimulatedPlatform): ControlSetup {
+  return {
+    kind: 'inline',
+    gpio: platform.gpio,
+    reader: new Max31855Reader({ readWord: () => platform.thermocouple.read(), now: () => platform.clock.now() }),
+  };
 }

@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import { RealClock } from '@sdfl/sim';
 import { pino } from 'pino';
 import type { EdgeConfig } from '../config';
-import { IioThermocoupleReader } from '../devices/iio-thermocouple';
-import { OnoffGpio } from '../devices/onoff-gpio';
 import { Link } from '../link/index';
 import { openEdgeDb } from '../store/index';
 import { Agent } from './agent';
@@ -23,15 +21,15 @@ export async function runHardware(config: Readonly<EdgeConfig>): Promise<number>
   const d = config.devices;
   if (!d?.gpio) throw new Error('config.devices (pumps, spectrometers, gpio) is required outside --sim');
   const clock = new RealClock();
-  const gpio = await OnoffGpio.open({ pins: d.gpio.pins, shutterOpenLevel: d.gpio.shutterOpenLevel });
-  const reader = new IioThermocoupleReader(d.thermocouple.iioDevice);
-  const devices = await openDevices(config, { pumps: d.pumps, spectrometers: d.spectrometers }, gpio, reader, Date.now);
+  const devices = await openDevices(config, { pumps: d.pumps, spectrometers: d.spectrometers }, Date.now);
   mkdirSync(config.dataDir, { recursive: true });
   const db = openEdgeDb(join(config.dataDir, 'edge.db'));
   const agent = new Agent({
     config,
     clock,
     devices,
+    // The control loop opens the GPIO lines and the thermocouple in its own thread.
+    control: { kind: 'worker', io: { kind: 'onoff', pins: d.gpio.pins, iioDevice: d.thermocouple.iioDevice } },
     db,
     link: (stateProvider) =>
       new Link({
@@ -67,7 +65,6 @@ export async function runHardware(config: Readonly<EdgeConfig>): Promise<number>
   if (watchdog) clearInterval(watchdog);
   await agent.stop();
   await devices.close();
-  await gpio.close();
   db.close();
   return 0;
 }

@@ -1,7 +1,7 @@
 import { PUMP_IDS, type PumpId } from '@sdfl/chemistry';
 import type { BodyInput } from '@sdfl/protocol';
 import type { Clock } from '@sdfl/sim';
-import type { ControlLoop } from '../control/control-loop';
+import type { ControlPort } from '../control/control-loop';
 import type { PumpStatus } from '../control/interlocks';
 
 /** What the poller needs of a pump driver (ChemyxPump satisfies it). */
@@ -31,7 +31,7 @@ export class PumpPoller {
   constructor(
     private readonly pumps: Record<PumpId, PolledPump>,
     private readonly clock: Clock,
-    private readonly control: ControlLoop,
+    private readonly control: ControlPort,
     private readonly contents: () => Record<PumpId, number>,
   ) {}
 

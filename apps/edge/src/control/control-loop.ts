@@ -18,6 +18,7 @@ export interface HeaterTick {
 /** The heater as the loop drives it; `tick` is its only clock (no timers of its own). */
 export interface LoopHeater {
   readonly setpointC: number | null;
+  setSetpoint(c: number): Promise<void>;
   tick(nowMs: number): Promise<HeaterTick>;
   /** SSR off, setpoint cleared. */
   off(): Promise<void>;
@@ -37,6 +38,20 @@ export interface ControlLoopOptions {
   onTrip: (trip: Trip & { latencyMs: number }) => void;
 }
 
+/** The control loop as the agent uses it, in this thread (ControlLoop) or its own (ControlWorker). */
+export interface ControlPort {
+  readonly isSafe: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): ControlStatus;
+  setSetpoint(c: number): Promise<void>;
+  observePump(id: PumpId, observation: PumpObservation): void;
+  setContents(contentsUl: Partial<Record<PumpId, number>>): void;
+  raise(interlock: InterlockName, detail: string): Promise<void>;
+  clearSafe(): Promise<{ cleared: boolean; active: string[] }>;
+  latch(reason: 'abort'): Promise<void>;
+}
+
 /** What the loop last saw and did, for telemetry. */
 export interface ControlStatus {
   safe: boolean;
@@ -53,7 +68,7 @@ export interface ControlStatus {
  * heater off, UV LED off, shutter closed — then reports. SAFE is latched until `clearSafe()`.
  * Boot enters SAFE first (`start()`), so nothing pumps until someone clears it.
  */
-export class ControlLoop {
+export class ControlLoop implements ControlPort {
   private readonly jitter = new JitterRecorder();
   private readonly pumps: Partial<Record<PumpId, PumpObservation>> = {};
   private contentsUl: Partial<Record<PumpId, number>> = {};
@@ -93,6 +108,11 @@ export class ControlLoop {
     this.unwatchEstop?.();
     await this.running;
     await this.driveSafe();
+  }
+
+  /** New heater setpoint, C (the heater checks its limits). */
+  async setSetpoint(c: number): Promise<void> {
+    await this.o.heater.setSetpoint(c);
   }
 
   /** Latest pump poll (from the pump poller). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Clock, createSimulatedPlatform, type SimulatedPlatform, type SimulatedPlatformOptions, VirtualClock } from '@sdfl/sim';
 import { pino, type Logger } from 'pino';
 import { Agent } from '../agent/agent';
-import { type OpenDevices, openSimulatedDevices } from '../agent/devices';
+import { type OpenDevices, openSimulatedDevices, simulatedControl } from '../agent/devices';
 import { type EdgeConfig, type EdgeConfigInput, parseEdgeConfig } from '../config';
 import { Link } from '../link/index';
 import { type EdgeDb, openEdgeDb } from '../store/index';
@@ -70,6 +70,7 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
     config,
     clock,
     devices,
+    control: simulatedControl(platform),
     db,
     link: (stateProvider) =>
       new Link({

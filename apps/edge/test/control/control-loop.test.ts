@@ -9,6 +9,9 @@ class ScriptedHeater implements LoopHeater {
   setpointC: number | null = null;
   reading: { temperatureC: number | null; fault: string | null } = { temperatureC: 25, fault: null };
   constructor(private readonly gpio: InMemoryGpio) {}
+  async setSetpoint(c: number): Promise<void> {
+    this.setpointC = c;
+  }
   async tick(nowMs: number): Promise<HeaterTick> {
     const output = this.setpointC !== null && (this.reading.temperatureC ?? 0) < this.setpointC ? 1 : 0;
     await this.gpio.write('ssr', output);

@@ -50,7 +50,7 @@ describeWithSocat('bad commands are rejected with a reason and never reach a dev
     await new Promise((r) => setTimeout(r, 500));
     expect(rig.sim.agent.store.list()).toEqual([]);
     for (const id of PUMP_IDS) expect(rig.sim.platform.pumps[id].emulator.state()).toMatchObject({ status: 0, dispensedUl: 0 });
-    expect(rig.sim.devices.heater.setpointC).toBeNull();
+    expect(rig.sim.agent.control.status().setpointC).toBeNull();
     expect(rig.operator.results).toEqual([]);
   });
 

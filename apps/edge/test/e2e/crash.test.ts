@@ -18,10 +18,12 @@ const killGroup = (p: ChildProcess) => {
 
 function startAgent(brokerUrl: string, dataDir: string): Promise<ChildProcess> {
   // Its own process group, so a SIGKILL of the group also takes the emulators' socat processes.
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, brokerUrl, dataDir], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, brokerUrl, dataDir], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
     proc.stdout!.on('data', (d: Buffer) => d.toString().includes('READY') && resolve(proc));
-    proc.once('exit', (code) => reject(new Error(`agent exited early (${code})`)));
+    proc.once('exit', (code) => reject(new Error(`agent exited early (${code}): ${stderr.slice(-2_000)}`)));
   });
 }
 

@@ -19,7 +19,7 @@ async function expectSafe(rig: Rig, except: PumpId[] = []) {
   expect(p.gpio.isSsrOn()).toBe(false);
   expect(p.gpio.isUvLedOn()).toBe(false);
   expect(p.gpio.isShutterOpen()).toBe(false);
-  expect(rig.sim.devices.heater.setpointC).toBeNull();
+  expect(rig.sim.agent.control.status().setpointC).toBeNull();
   const deadline = Date.now() + 3_000;
   const running = () => PUMP_IDS.filter((id) => !except.includes(id) && p.pumps[id].emulator.state().status === 1);
   while (running().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -1,0 +1,144 @@
+import { Worker } from 'node:worker_threads';
+import type { PumpId } from '@sdfl/chemistry';
+import type { Gpio, GpioLevel, GpioLine } from '../devices/gpio';
+import type { ControlPort, ControlStatus } from './control-loop';
+import type { InterlockName, PumpObservation, Trip } from './interlocks';
+import { absoluteNowMs, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
+
+export interface ControlWorkerOptions {
+  init: WorkerInit;
+  /** Stops every pump (urgent); called the moment the worker asks, on the main thread. */
+  stopAllPumps: () => Promise<void>;
+  onTrip: (trip: Trip & { latencyMs: number }) => void;
+}
+
+const BOOTING: ControlStatus = { safe: true, safeReasons: ['boot'], temperatureC: null, setpointC: null, heaterOutput: 0, jitter: { p50Ms: 0, p99Ms: 0, maxMs: 0, ticks: 0 } };
+
+/**
+ * The control loop in its own worker thread, seen from the main thread through the same
+ * ControlPort as the in-process loop. The worker owns GPIO and the heater; `gpio` here is a proxy
+ * through which the optics switch the LED and shutter.
+ */
+export class ControlWorker implements ControlPort {
+  private worker: Worker | null = null;
+  private last: ControlStatus = BOOTING;
+  private tripped = false;
+  private next = 1;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly o: ControlWorkerOptions) {}
+
+  get isSafe(): boolean {
+    return this.tripped || this.last.safe;
+  }
+
+  readonly gpio: Gpio = {
+    write: async (line: GpioLine, value: GpioLevel) => void (await this.request({ t: 'gpioWrite', line, value })),
+    read: async (line: GpioLine) => (await this.request({ t: 'gpioRead', line })) as GpioLevel,
+    watch: () => () => undefined,
+    close: async () => undefined,
+  };
+
+  async start(): Promise<void> {
+    const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: this.o.init });
+    this.worker = worker;
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.on('message', (m: FromWorker) => {
+        if (m.t === 'ready') resolve();
+        this.receive(m);
+      });
+    });
+    // A dead control thread is a watchdog failure: the outputs it held are unknown.
+    worker.on('error', () => this.fail('control worker crashed'));
+    worker.on('exit', (code) => code !== 0 && this.fail(`control worker exited (${code})`));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.worker) return;
+    await this.request({ t: 'stop' });
+    await this.worker.terminate();
+    this.worker = null;
+  }
+
+  status(): ControlStatus {
+    return this.last;
+  }
+
+  async setSetpoint(c: number): Promise<void> {
+    await this.request({ t: 'setSetpoint', c });
+  }
+
+  observePump(id: PumpId, obs: PumpObservation): void {
+    this.post({ t: 'observePump', id, obs });
+  }
+
+  setContents(contentsUl: Partial<Record<PumpId, number>>): void {
+    this.post({ t: 'contents', contentsUl });
+  }
+
+  async raise(interlock: InterlockName, detail: string): Promise<void> {
+    await this.request({ t: 'raise', interlock, detail });
+  }
+
+  async clearSafe(): Promise<{ cleared: boolean; active: string[] }> {
+    const r = (await this.request({ t: 'clearSafe' })) as { cleared: boolean; active: string[] };
+    if (r.cleared) {
+      this.tripped = false;
+      this.last = { ...this.last, safe: false, safeReasons: [] };
+    }
+    return r;
+  }
+
+  async latch(): Promise<void> {
+    this.tripped = true;
+    await this.request({ t: 'latch' });
+  }
+
+  private receive(m: FromWorker): void {
+    switch (m.t) {
+      case 'ready':
+      case 'status':
+        this.last = m.status;
+        if (!m.status.safe) this.tripped = false;
+        return;
+      case 'stopPumps':
+        void this.o.stopAllPumps();
+        return;
+      case 'trip': {
+        this.tripped = true;
+        // SAFE latency: the worker's outputs, and the pump stops issued here, whichever came last.
+        const pumpsIssuedMs = absoluteNowMs() - m.detectedAtAbsMs;
+        this.o.onTrip({ ...m.trip, latencyMs: Math.max(m.trip.latencyMs, pumpsIssuedMs) });
+        return;
+      }
+      case 'reply': {
+        const w = this.waiting.get(m.req);
+        this.waiting.delete(m.req);
+        if (m.error) w?.reject(new Error(m.error));
+        else w?.resolve(m.value);
+      }
+    }
+  }
+
+  private fail(detail: string): void {
+    this.tripped = true;
+    void this.o.stopAllPumps();
+    this.o.onTrip({ interlock: 'watchdog', detail, detectedAtMs: Date.now(), latencyMs: 0 });
+  }
+
+  private post(m: ToWorker): void {
+    this.worker?.postMessage(m);
+  }
+
+  private request(m: DistributiveOmit<ToWorker, 'req'>): Promise<unknown> {
+    const req = this.next++;
+    return new Promise((resolve, reject) => {
+      if (!this.worker) return reject(new Error('control worker not running'));
+      this.waiting.set(req, { resolve, reject });
+      this.post({ ...m, req } as ToWorker);
+    });
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,96 @@
+/**
+ * The control loop's own thread (DEVICES.md §5: never spectrum math, MQTT or disk I/O here).
+ * It owns the GPIO lines and the thermocouple, runs the heater PID and every interlock at a fixed
+ * period, and drives the outputs SAFE itself; pumps are stopped by the main thread on its request.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { RealClock } from '@sdfl/sim';
+import { type Gpio, type GpioLevel, type GpioLine, offLevel } from '../devices/gpio';
+import { SoftwareHeater } from '../devices/heater';
+import { IioThermocoupleReader } from '../devices/iio-thermocouple';
+import type { ThermocoupleReader } from '../devices/max31855';
+import { ControlLoop } from './control-loop';
+import { InterlockMonitor } from './interlocks';
+import { SharedGpio, sharedThermocouple } from './shared-io';
+import { absoluteNowMs, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+const clock = new RealClock();
+
+async function openIo(): Promise<{ gpio: Gpio; reader: ThermocoupleReader }> {
+  if (init.io.kind === 'shared') {
+    return { gpio: new SharedGpio(init.io.buffer), reader: sharedThermocouple(init.io.buffer, () => clock.now()) };
+  }
+  const { OnoffGpio } = await import('../devices/onoff-gpio');
+  return {
+    gpio: await OnoffGpio.open({ pins: init.io.pins, shutterOpenLevel: init.shutterOpenLevel }),
+    reader: new IioThermocoupleReader(init.io.iioDevice, () => clock.now()),
+  };
+}
+
+const { gpio, reader } = await openIo();
+const heater = new SoftwareHeater({ reader, gpio, pid: init.heater.pid, windowMs: init.heater.windowMs, maxSetpointC: init.maxSetpointC });
+let detectedAtAbsMs = 0;
+const loop = new ControlLoop({
+  clock,
+  periodMs: init.periodMs,
+  heater,
+  gpio,
+  shutterOpenLevel: init.shutterOpenLevel,
+  estopActiveLevel: init.estopActiveLevel,
+  monitor: new InterlockMonitor(init.interlocks, init.syringeMarginUl, init.heater.steadyBandC),
+  // The main thread owns the serial ports; it stops the pumps the moment this arrives.
+  stopAllPumps: async () => {
+    detectedAtAbsMs ||= absoluteNowMs();
+    post({ t: 'stopPumps' });
+  },
+  onTrip: (trip) => {
+    post({ t: 'trip', trip, detectedAtAbsMs: absoluteNowMs() - trip.latencyMs });
+    detectedAtAbsMs = 0;
+  },
+});
+
+/** The optics switch the UV LED and shutter through here; the SSR belongs to the heater, and nothing turns on in SAFE. */
+function lightWrite(line: GpioLine, value: GpioLevel): Promise<void> {
+  if (line === 'ssr' || line === 'estop') return Promise.reject(new Error(`${line} is not the optics' to switch`));
+  if (loop.isSafe && value !== offLevel(line, { shutterOpenLevel: init.shutterOpenLevel })) {
+    return Promise.reject(new Error(`${line} stays off while SAFE is latched`));
+  }
+  return gpio.write(line, value);
+}
+
+const statusTimer = setInterval(() => post({ t: 'status', status: loop.status() }), Math.max(init.periodMs, 100));
+
+port.on('message', (m: ToWorker) => {
+  const reply = (p: Promise<unknown>) =>
+    p.then(
+      (value) => post({ t: 'reply', req: (m as { req: number }).req, value }),
+      (error: unknown) => post({ t: 'reply', req: (m as { req: number }).req, error: (error as Error).message }),
+    );
+  switch (m.t) {
+    case 'observePump':
+      return loop.observePump(m.id, m.obs);
+    case 'contents':
+      return loop.setContents(m.contentsUl);
+    case 'setSetpoint':
+      return void reply(heater.setSetpoint(m.c));
+    case 'raise':
+      return void reply(loop.raise(m.interlock, m.detail));
+    case 'clearSafe':
+      return void reply(loop.clearSafe());
+    case 'latch':
+      return void reply(loop.latch('abort'));
+    case 'gpioWrite':
+      return void reply(lightWrite(m.line, m.value));
+    case 'gpioRead':
+      return void reply(gpio.read(m.line));
+    case 'stop':
+      clearInterval(statusTimer);
+      return void reply(loop.stop().then(() => gpio.close()));
+  }
+});
+
+await loop.start();
+post({ t: 'ready', status: loop.status() });
