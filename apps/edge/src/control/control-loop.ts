@@ -36,6 +36,11 @@ export interface ControlLoopOptions {
   stopAllPumps: () => Promise<void>;
   /** Reported once per interlock per latch, after the outputs are safe. */
   onTrip: (trip: Trip & { latencyMs: number }) => void;
+  /**
+   * Runs the tick every period and reports how late each one started, ms. Default: the clock's
+   * `every` (virtual time in the sim). The worker passes `runAtFixedRate` (hrtime deadlines).
+   */
+  schedule?: (periodMs: number, tick: (latenessMs: number) => void) => () => void;
 }
 
 /** The control loop as the agent uses it, in this thread (ControlLoop) or its own (ControlWorker). */
@@ -97,7 +102,9 @@ export class ControlLoop implements ControlPort {
     this.latched.add('boot');
     await this.driveSafe();
     this.nextDeadline = this.o.clock.now() + this.o.periodMs;
-    this.stopTimer = this.o.clock.every(this.o.periodMs, () => {
+    const schedule = this.o.schedule ?? ((periodMs, tick) => this.o.clock.every(periodMs, () => tick(this.lateness())));
+    this.stopTimer = schedule(this.o.periodMs, (latenessMs) => {
+      this.jitter.record(latenessMs);
       // A tick still running (slow I/O) makes this one late rather than concurrent.
       this.running ??= this.tick().finally(() => (this.running = null));
     });
@@ -175,10 +182,16 @@ export class ControlLoop implements ControlPort {
     };
   }
 
+  /** How late this tick is against the absolute deadline grid, clock ms. */
+  private lateness(): number {
+    const now = this.o.clock.now();
+    const late = now - this.nextDeadline;
+    this.nextDeadline = Math.max(this.nextDeadline + this.o.periodMs, now);
+    return late;
+  }
+
   private async tick(): Promise<void> {
     const now = this.o.clock.now();
-    this.jitter.record(now - this.nextDeadline);
-    this.nextDeadline = Math.max(this.nextDeadline + this.o.periodMs, now);
     try {
       const trips = this.o.monitor.check(await this.sample());
       if (trips.length > 0) await this.trip(trips);

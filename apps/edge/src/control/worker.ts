@@ -11,6 +11,7 @@ import { IioThermocoupleReader } from '../devices/iio-thermocouple';
 import type { ThermocoupleReader } from '../devices/max31855';
 import { ControlLoop } from './control-loop';
 import { InterlockMonitor } from './interlocks';
+import { runAtFixedRate } from './jitter';
 import { SharedGpio, sharedThermocouple } from './shared-io';
 import { absoluteNowMs, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
 
@@ -41,6 +42,7 @@ const loop = new ControlLoop({
   shutterOpenLevel: init.shutterOpenLevel,
   estopActiveLevel: init.estopActiveLevel,
   monitor: new InterlockMonitor(init.interlocks, init.syringeMarginUl, init.heater.steadyBandC),
+  schedule: runAtFixedRate,
   // The main thread owns the serial ports; it stops the pumps the moment this arrives.
   stopAllPumps: async () => {
     detectedAtAbsMs ||= absoluteNowMs();
