@@ -255,14 +255,14 @@ export class Agent {
       saveModelSnapshot: (version, snapshot) => this.meta.set(MODEL_KEY, JSON.stringify({ version, snapshot })),
       offlinePolicy: this.o.config.offlinePolicy,
     });
-    return { commandId: cmd.id, ...decision } as AckBody;
+    return { commandId: cmd.id, ...decision };
   }
 
   private setStage(to: BodyInput<'telemetry'>['stage'] | Stage, from?: string, experimentId?: string): void {
     const previous = this.stage;
     this.stage = to;
     if (previous !== to) {
-      this.link.publishEvent({ type: 'stage', from: (from ?? previous) as typeof to, to, ...(experimentId ? { experimentId } : {}) } as BodyInput<'event'>);
+      this.link.publishEvent({ type: 'stage', from: (from ?? previous) as typeof to, to, ...(experimentId ? { experimentId } : {}) });
       this.link.updateState();
     }
   }

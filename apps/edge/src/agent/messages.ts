@@ -1,4 +1,4 @@
-import { PUMP_IDS, type PumpId } from '@sdfl/chemistry';
+import { PUMP_IDS } from '@sdfl/chemistry';
 import type { BodyInput } from '@sdfl/protocol';
 import type { EdgeConfig } from '../config';
 import type { ControlStatus } from '../control/control-loop';
@@ -74,10 +74,10 @@ export function birthState(config: Readonly<EdgeConfig>, control: ControlStatus,
           const p = chemistry.pumps[id];
           return [id, { minRateUlMin: p.minRateUlMin, maxRateUlMin: p.maxRateUlMin, syringeVolumeUl: p.syringeVolumeUl }];
         }),
-      ) as Record<PumpId, { minRateUlMin: number; maxRateUlMin: number; syringeVolumeUl: number }>,
+      ),
     },
     stage,
     safe: control.safe,
     ...(control.safe ? { safeReason: control.safeReasons[0] } : {}),
-  } as BirthState;
+  };
 }

@@ -20,9 +20,9 @@ function startAgent(brokerUrl: string, dataDir: string): Promise<ChildProcess> {
   // Its own process group, so a SIGKILL of the group also takes the emulators' socat processes.
   const proc = spawn(process.execPath, ['--import', 'tsx', child, brokerUrl, dataDir], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => d.toString().includes('READY') && resolve(proc));
+    proc.stdout.on('data', (d: Buffer) => d.toString().includes('READY') && resolve(proc));
     proc.once('exit', (code) => reject(new Error(`agent exited early (${code}): ${stderr.slice(-2_000)}`)));
   });
 }
