@@ -188,8 +188,8 @@ fi
 cat <<EOF
 
 sdfl-edge installed (node ${node_version:-${NODE_MAJOR}.x}, $PREFIX). Next steps (details: $PREFIX/infra/edge/OPERATOR.md):
-  1. Wiring and the hardware over-temperature cutoff as in OPERATOR.md. SPI for the MAX31855:
-     sudo raspi-config nonint do_spi 0 && sudo reboot
+  1. Wiring and the hardware over-temperature cutoff as in OPERATOR.md. MAX31855 via the kernel
+     IIO driver: add dtoverlay=maxtherm,spidev=0,type=k to /boot/firmware/config.txt and reboot
   2. Pump adapters: put their serial numbers into $UDEV_RULE, then
      sudo udevadm control --reload-rules && sudo udevadm trigger --subsystem-match=tty && ls -l /dev/sdfl-pump-*
   3. Edit $CONF_DIR/edge.yaml (platformId, broker, spectrometers, pins), then check it:
