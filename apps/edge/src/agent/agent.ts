@@ -1,4 +1,4 @@
-import { createConditionSpace, PUMP_IDS, type PumpId } from '@sdfl/chemistry';
+import { type ConditionSpace, createConditionSpace, PUMP_IDS, type PumpId } from '@sdfl/chemistry';
 import type { AckBody, BodyInput, Message } from '@sdfl/protocol';
 import type { Clock } from '@sdfl/sim';
 import type { EdgeConfig } from '../config';
@@ -18,6 +18,7 @@ import type { BirthState } from '../link/index';
 import type { EdgeDb } from '../store/index';
 import { MetaStore } from '../store/index';
 import { decide } from './commands';
+import { modelSnapshotSchema, proposeOffline } from './offline-policy';
 import { birthState, resultBody } from './messages';
 import { PumpPoller, type PolledPump } from './pump-poller';
 
@@ -36,6 +37,7 @@ export type ControlSetup = { kind: 'inline'; gpio: Gpio; reader: ThermocoupleRea
 
 /** The MQTT side as the agent uses it (link/Link implements it). */
 export interface AgentLink {
+  readonly isOnline: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
   onCommand(handler: (cmd: Message<'cmd'>) => Promise<AckBody>): void;
@@ -151,6 +153,7 @@ export class Agent {
         isSafe: () => this.control.isSafe,
       },
       onStage: (item, from, to) => this.setStage(to, from ?? 'idle', item.experimentId),
+      onIdle: () => this.runOfflinePolicy(space),
       onOutcome: (outcome) => {
         this.link.publishResult(resultBody(outcome));
         this.setStage(this.control.isSafe ? 'safe' : 'idle');
@@ -191,6 +194,23 @@ export class Agent {
       this.runner.poke();
     }
     return r;
+  }
+
+  /**
+   * `local` offline policy: queue dry and no broker -> the next condition from the last model
+   * snapshot (ARCHITECTURE.md "Network drops"); results wait in the outbox like any other.
+   */
+  private async runOfflinePolicy(space: ConditionSpace): Promise<boolean> {
+    if (this.o.config.offlinePolicy !== 'local' || this.link.isOnline) return false;
+    const stored = this.meta.get(MODEL_KEY);
+    const parsed = stored ? modelSnapshotSchema.safeParse((JSON.parse(stored) as { snapshot: unknown }).snapshot) : undefined;
+    if (!parsed?.success) return false;
+    const now = this.o.clock.now();
+    const condition = await proposeOffline(parsed.data, space, this.store.list().map((i) => i.condition), now);
+    if (!condition || this.link.isOnline) return false;
+    this.store.enqueue([{ experimentId: `local-${now}`, attempt: 1, condition, campaignId: parsed.data.campaignId ?? null }]);
+    this.link.publishEvent({ type: 'alarm', code: 'OFFLINE_LOCAL_POLICY', severity: 'info', message: `offline: queued local-${now} from model snapshot (${parsed.data.policy})` });
+    return true;
   }
 
   /** A spectrometer that stops answering trips the spectrometerTimeout interlock (DEVICES.md §6). */

@@ -2,6 +2,7 @@ import { planFlows, type ConditionSpace } from '@sdfl/chemistry';
 import type { AckReason, CommandBody } from '@sdfl/protocol';
 import type { Inventory } from '../runner/inventory';
 import type { Runner } from '../runner/runner';
+import { modelSnapshotSchema } from './offline-policy';
 import type { QueueStore } from '../runner/types';
 
 /** The decision on one command, before the link wraps it into an ack. */
@@ -73,11 +74,15 @@ export async function decide(cmd: CommandBody, ctx: CommandContext): Promise<Dec
       const r = await ctx.clearSafe(cmd.operator, cmd.reason);
       return r.cleared ? { accepted: true } : reject('SAFE_LATCHED', `still active: ${r.active.join('; ')}`);
     }
-    case 'modelSnapshot':
+    case 'modelSnapshot': {
+      // The local offline policy will run on it: refuse one it could not use, now, not when offline.
+      const usable = modelSnapshotSchema.safeParse(cmd.snapshot);
+      if (ctx.offlinePolicy === 'local' && !usable.success) {
+        return reject('INVALID_COMMAND', `snapshot unusable by the local offline policy: ${usable.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      }
       ctx.saveModelSnapshot(cmd.version, cmd.snapshot);
-      return ctx.offlinePolicy === 'local'
-        ? { accepted: true, detail: 'stored; the local offline policy is not available yet, standby applies' }
-        : { accepted: true, detail: 'stored' };
+      return { accepted: true, detail: ctx.offlinePolicy === 'local' ? 'stored; the local offline policy uses it' : 'stored (offline policy: standby)' };
+    }
     case 'refilled': {
       const max = ctx.syringeVolumeUl(cmd.pump);
       if (cmd.volumeUl > max) return reject('OUT_OF_LIMITS', `${cmd.pump} syringe holds at most ${max} uL`);

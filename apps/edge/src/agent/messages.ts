@@ -63,8 +63,8 @@ export function birthState(config: Readonly<EdgeConfig>, control: ControlStatus,
       heater: { kind: 'software-pid' },
     },
     capabilities: {
-      offlinePolicies: ['standby'],
-      offlinePolicy: 'standby',
+      offlinePolicies: ['standby', 'local'],
+      offlinePolicy: config.offlinePolicy,
       features: ['abs300', 'plPeakNm', 'plIntensity', 'plArea', 'fwhmNm', 'sidePeak380', 'sidePeak600'],
     },
     limits: {

@@ -29,6 +29,8 @@ export interface RunnerDeps {
   /** Stage changes and outcomes leave through these (the link persists and publishes them). */
   onStage(item: QueueItem, from: Stage | null, to: Stage): void;
   onOutcome(outcome: ExperimentOutcome): void;
+  /** Called when the queue is empty (not paused, not SAFE); true when it queued something (offline policy). */
+  onIdle?(): Promise<boolean>;
 }
 
 /** Thrown inside an attempt to end it as failed with a reason. */
@@ -103,7 +105,9 @@ export class Runner {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      const item = this.paused || this.d.plant.isSafe() ? undefined : this.d.store.next();
+      const ready = !this.paused && !this.d.plant.isSafe();
+      const item = ready ? this.d.store.next() : undefined;
+      if (!item && ready && (await this.d.onIdle?.().catch(() => false))) continue;
       if (!item) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
