@@ -98,6 +98,8 @@ export const edgeConfigSchema = z.object({
     .object({
       /** Between experiments: stop every pump, or keep a solvent + PFO flush. */
       betweenExperiments: z.enum(['stop', 'flush']).default('stop'),
+      /** Longest flush between experiments, s. */
+      flushMaxS: z.number().positive().default(600),
       /** Re-run an attempt aborted by a crash or interlock once SAFE is cleared. */
       rerunAborted: z.boolean().default(true),
       /** Extra pumping volume beyond t_E + acquisition, as a fraction, so a run never stops early. */

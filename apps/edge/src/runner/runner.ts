@@ -63,6 +63,8 @@ export class Runner {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private reference: Spectrum | null = null;
+  /** Pumps running the between-experiments solvent flush (booked when it ends). */
+  private flushing: PumpId[] = [];
 
   constructor(private readonly d: RunnerDeps) {}
 
@@ -76,6 +78,7 @@ export class Runner {
     this.abortCurrent({ reason: 'INTERNAL', detail: 'agent stopping' });
     this.poke();
     await this.loop;
+    await this.endFlush();
   }
 
   get state(): { paused: boolean; current: QueueItem | null } {
@@ -165,6 +168,7 @@ export class Runner {
       this.reference ??= await acquireReference(this.d.optics);
 
       enter('flowing');
+      await this.endFlush();
       pumping = true;
       await this.startPumps(plan, signal);
       const flowingAt = clock.now();
@@ -203,6 +207,7 @@ export class Runner {
     } finally {
       if (pumping) outcome.volumesUl = await this.finishPumps();
       await lightsOff(this.d.optics).catch(() => undefined);
+      if (pumping && outcome.plan && !this.d.plant.isSafe()) await this.startFlush(outcome.plan).catch(() => undefined);
     }
     outcome.timings.finishedAtMs = clock.now();
     this.d.store.setStatus(item.experimentId, item.attempt, outcome.status, null);
@@ -251,6 +256,38 @@ export class Runner {
       }),
     );
     signal.throwIfAborted();
+  }
+
+  /**
+   * Between experiments with `betweenExperiments: flush`: solvent (both ODE pumps) and PFO keep the
+   * line wet and segmented at the last streams' rates, for at most `flushMaxS` and never beyond the
+   * contents minus the margin. SAFE stops them like every pump.
+   */
+  private async startFlush(plan: FlowPlan): Promise<void> {
+    const { runner, chemistry } = this.d.config;
+    if (runner.betweenExperiments !== 'flush') return;
+    const contents = this.d.inventory.snapshot();
+    const rates: Partial<Record<PumpId, number>> = { odeCuI: plan.streams.cuIUlMin, odeCs: plan.streams.csUlMin, pfo: plan.streams.pfoUlMin };
+    for (const [id, rateUlMin] of Object.entries(rates) as [PumpId, number][]) {
+      const volumeUl = Math.min((rateUlMin * runner.flushMaxS) / 60, contents[id] - chemistry.syringeMarginUl);
+      if (volumeUl <= 0) continue;
+      await this.d.pumps[id].run({ rateUlMin, volumeUl, contentsUl: contents[id] });
+      this.flushing.push(id);
+    }
+  }
+
+  /** Stops the flush and books its volume. */
+  private async endFlush(): Promise<void> {
+    const ids = this.flushing;
+    this.flushing = [];
+    const delivered: Partial<Record<PumpId, number>> = {};
+    await Promise.all(
+      ids.map(async (id) => {
+        await this.d.pumps[id].stop().catch(() => undefined);
+        delivered[id] = await this.d.pumps[id].read().then((r) => r.dispensedUl, () => 0);
+      }),
+    );
+    if (ids.length > 0) this.d.inventory.consume(delivered);
   }
 
   /** Stops every pump and books what each delivered. */
