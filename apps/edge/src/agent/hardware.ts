@@ -3,13 +3,11 @@ import { join } from 'node:path';
 import { RealClock } from '@sdfl/sim';
 import { pino } from 'pino';
 import type { EdgeConfig } from '../config';
-import { Link } from '../link/index';
 import { openEdgeDb } from '../store/index';
 import { Agent } from './agent';
 import { openDevices } from './devices';
+import { linkFor } from './link-factory';
 import { sdNotify, watchdogIntervalMs } from './systemd';
-
-const AGENT_VERSION = '0.1.0';
 
 /**
  * Runs the agent on the Pi: GPIO over onoff (outputs OFF first), MAX31855 through IIO, pumps on
@@ -31,19 +29,7 @@ export async function runHardware(config: Readonly<EdgeConfig>): Promise<number>
     // The control loop opens the GPIO lines and the thermocouple in its own thread.
     control: { kind: 'worker', io: { kind: 'onoff', pins: d.gpio.pins, iioDevice: d.thermocouple.iioDevice } },
     db,
-    link: (stateProvider) =>
-      new Link({
-        platformId: config.platformId,
-        brokerUrl: config.broker.url,
-        ...(config.broker.username ? { username: config.broker.username } : {}),
-        ...(config.broker.password ? { password: config.broker.password } : {}),
-        keepaliveS: config.broker.keepaliveS,
-        reconnectPeriodMs: config.broker.reconnectPeriodMs,
-        agentVersion: AGENT_VERSION,
-        db,
-        log: log.child({ name: 'edge:link' }),
-        stateProvider,
-      }),
+    link: linkFor(config, db, log),
   });
   await agent.start();
   await sdNotify('READY=1');

@@ -10,6 +10,8 @@ export interface EmbeddedBroker {
   stop(): Promise<void>;
   /** Listens again on the same port; aedes keeps its sessions (clean: false) and retained messages. */
   restart(): Promise<void>;
+  /** Destroys one client's socket (an abrupt disconnect: the broker publishes its will). */
+  dropClient(clientId: string): void;
   /** Stops and closes aedes. */
   close(): Promise<void>;
 }
@@ -18,6 +20,9 @@ export interface EmbeddedBroker {
 export async function startEmbeddedBroker(port = 0): Promise<EmbeddedBroker> {
   const aedes = await Aedes.createBroker();
   const sockets = new Set<Socket>();
+  // aedes 1.2's typings do not expose `clients`: track connections by client id from its events.
+  const connections = new Map<string, Socket>();
+  aedes.on('client', (client) => connections.set(client.id, client.conn as Socket));
   let server: Server | undefined;
   const listen = (p: number) =>
     new Promise<number>((resolve, reject) => {
@@ -46,6 +51,11 @@ export async function startEmbeddedBroker(port = 0): Promise<EmbeddedBroker> {
     url: `mqtt://127.0.0.1:${bound}`,
     stop,
     restart: async () => void (await listen(bound)),
+    dropClient: (clientId) => {
+      const socket = connections.get(clientId);
+      if (!socket) throw new Error(`no client ${clientId}`);
+      socket.destroy();
+    },
     close: async () => {
       await stop();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

@@ -4,13 +4,10 @@ import { type Clock, createSimulatedPlatform, type SimulatedPlatform, type Simul
 import { pino, type Logger } from 'pino';
 import { Agent } from '../agent/agent';
 import { type OpenDevices, openSimulatedDevices, simulatedControl } from '../agent/devices';
+import { linkFor } from '../agent/link-factory';
 import { type EdgeConfig, type EdgeConfigInput, parseEdgeConfig } from '../config';
-import { Link } from '../link/index';
 import { type EdgeDb, openEdgeDb } from '../store/index';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
-
-/** Package version, reported in the birth certificate. */
-export const AGENT_VERSION = '0.1.0';
 
 export interface SimOptions {
   /** Edge config overrides; platformId defaults to `sim-1`. */
@@ -72,19 +69,7 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
     devices,
     control: simulatedControl(platform),
     db,
-    link: (stateProvider) =>
-      new Link({
-        platformId: config.platformId,
-        brokerUrl: config.broker.url,
-        ...(config.broker.username ? { username: config.broker.username } : {}),
-        ...(config.broker.password ? { password: config.broker.password } : {}),
-        keepaliveS: config.broker.keepaliveS,
-        reconnectPeriodMs: config.broker.reconnectPeriodMs,
-        agentVersion: AGENT_VERSION,
-        db,
-        log: log.child({ name: 'edge:link' }),
-        stateProvider,
-      }),
+    link: linkFor(config, db, log),
   });
   await agent.start();
   return {
