@@ -21,6 +21,17 @@ describe('maximizeAcquisition', () => {
     expect(res.x[1]).toBeLessThan(0.03);
   });
 
+  it('local refinement polishes within maxTravel of its start instead of running to a corner', () => {
+    const uphill = (pts: number[][]) => Float64Array.from(pts, (p) => p.reduce((a, b) => a + b, 0));
+    const res = maximizeAcquisition(uphill, { dim: 3, rng: createPrng(5), candidates: 0, extra: [[0.5, 0.5, 0.5]], maxTravel: 0.05 })!;
+    res.x.forEach((v) => {
+      expect(v).toBeGreaterThan(0.5);
+      expect(v).toBeLessThanOrEqual(0.55 + 1e-12);
+    });
+    const none = maximizeAcquisition(uphill, { dim: 3, rng: createPrng(5), candidates: 0, extra: [[0.5, 0.5, 0.5]], iterations: 0 })!;
+    expect(none.x).toEqual([0.5, 0.5, 0.5]);
+  });
+
   it('never returns an excluded (quantized) point', () => {
     const quantize = (u: readonly number[]) => u.map((v) => Math.round(v * 4) / 4);
     const exclude = new PointSet([[0.25, 0.75]]);

@@ -26,7 +26,7 @@ export interface MaximizeOptions {
   iterations?: number;
   /** Perturbations per start and iteration. Default 12. */
   perturbations?: number;
-  /** Initial perturbation std in cube units (halved when no trial improves). Default 0.05. */
+  /** Initial perturbation std in cube units (halved when no trial improves). Default maxTravel / 2. */
   step?: number;
   /** Step below which a start stops. Default 1e-3. */
   minStep?: number;
@@ -36,6 +36,15 @@ export interface MaximizeOptions {
   exclude?: PointSet;
   /** Points scored per call of `score` (bounds memory of large batches). Default 8192. */
   chunk?: number;
+  /**
+   * Farthest a refined point may move from its start along any axis (cube units). Why: with an
+   * ensemble of networks the acquisition's true maximiser is often an extrapolation artefact on the
+   * cube's boundary (members disagree wildly at corners); refinement should polish a good candidate,
+   * not march to a corner. Default 0.05.
+   */
+  maxTravel?: number;
+  /** Search box inside the cube (e.g. a trust region). Default: the whole cube. */
+  bounds?: { lo: readonly number[]; hi: readonly number[] };
 }
 
 /** Result of {@link maximizeAcquisition}. */
@@ -47,8 +56,6 @@ export interface MaximizeResult {
   /** Points scored in total. */
   evaluations: number;
 }
-
-const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 /**
  * Maximises `score` over [0,1]^dim. Returns undefined only when every candidate is excluded.
@@ -71,9 +78,13 @@ export function maximizeAcquisition(score: BatchScore, options: MaximizeOptions)
     return out;
   };
 
-  // Global phase: scrambled Sobol so repeated asks explore different candidate sets.
-  const cands = sobolSample(options.candidates ?? 8192, dim, rng);
-  for (const e of options.extra ?? []) cands.push(e.map(clamp01));
+  const lo = options.bounds?.lo ?? new Array<number>(dim).fill(0);
+  const hi = options.bounds?.hi ?? new Array<number>(dim).fill(1);
+  const clampBox = (v: number, k: number): number => (v < lo[k]! ? lo[k]! : v > hi[k]! ? hi[k]! : v);
+
+  // Global phase: scrambled Sobol (mapped into the box) so repeated asks see different candidates.
+  const cands = sobolSample(options.candidates ?? 8192, dim, rng).map((p) => p.map((v, k) => lo[k]! + v * (hi[k]! - lo[k]!)));
+  for (const e of options.extra ?? []) cands.push(e.map(clampBox));
   const values = evaluate(cands);
   const order = Array.from(values.keys())
     .filter((i) => Number.isFinite(values[i]))
@@ -81,7 +92,14 @@ export function maximizeAcquisition(score: BatchScore, options: MaximizeOptions)
 
   // Local phase: all starts advance together so each iteration is one batched score call.
   const nStarts = Math.min(options.starts ?? 5, order.length);
-  const starts = order.slice(0, nStarts).map((i) => ({ x: cands[i]!, f: values[i]!, step: options.step ?? 0.05 }));
+  const travel = options.maxTravel ?? 0.05;
+  const starts = order.slice(0, nStarts).map((i) => ({
+    x: cands[i]!,
+    f: values[i]!,
+    step: options.step ?? travel / 2,
+    lo: cands[i]!.map((v, k) => Math.max(lo[k]!, v - travel)),
+    hi: cands[i]!.map((v, k) => Math.min(hi[k]!, v + travel)),
+  }));
   const perturbations = options.perturbations ?? 12;
   const minStep = options.minStep ?? 1e-3;
   for (let it = 0; it < (options.iterations ?? 20); it++) {
@@ -92,7 +110,7 @@ export function maximizeAcquisition(score: BatchScore, options: MaximizeOptions)
       for (let p = 0; p < perturbations; p++) {
         // Half the trials move one coordinate (pattern search), half move all (random direction).
         const one = p % 2 === 0 ? rng.int(dim) : -1;
-        trials.push(s.x.map((v, k) => (one < 0 || k === one ? clamp01(v + s.step * rng.normal()) : v)));
+        trials.push(s.x.map((v, k) => (one < 0 || k === one ? Math.min(s.hi[k]!, Math.max(s.lo[k]!, v + s.step * rng.normal())) : v)));
       }
     }
     const tv = evaluate(trials);
