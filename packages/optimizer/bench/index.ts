@@ -4,7 +4,7 @@
  */
 import { initBackend } from '../src/backend';
 import { runLatencyBench } from './latency';
-import { cvStructureSearch, ennFactory } from './surrogates';
+import { ennFactory, ennStructureSearch } from './surrogates';
 import { runTestFunctionBench } from './test-functions';
 import { runWorkflowBench } from './workflow';
 
@@ -17,7 +17,7 @@ const results: Record<string, unknown> = { quick };
 
 await initBackend();
 if (want('workflow')) {
-  results.workflow = await runWorkflowBench({ variants: [0, 1, 2], seeds: quick ? 2 : 10, fit: ennFactory(), structureSearch: cvStructureSearch() });
+  results.workflow = await runWorkflowBench({ variants: [0, 1, 2], seeds: quick ? 2 : 10, fit: ennFactory(), structureSearch: ennStructureSearch() });
 }
 if (want('functions')) {
   results.testFunctions = await runTestFunctionBench({ seeds: quick ? 2 : 10, budget: 30, fit: ennFactory() });

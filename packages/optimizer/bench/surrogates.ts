@@ -2,6 +2,7 @@
 import { Enn } from '../src/enn/enn';
 import { fitEnn } from '../src/enn/fit';
 import { r2 } from '../src/enn/metrics';
+import { selectStructure } from '../src/enn/structure';
 import type { EnnStructure } from '../src/enn/types';
 import { createPrng, deriveSeed, permutation } from '../src/sampling/prng';
 import { logOutput, type SurrogateFactory, type TrainingData } from '../src/study';
@@ -50,6 +51,23 @@ export function cvStructureSearch(candidates: readonly Candidate[] = DEFAULT_CAN
       if (!best || r > best.r) best = { c, r };
     }
     return { fit: best!.c.fit, label: best!.c.label, searchR2: best!.r };
+  };
+}
+
+/**
+ * The paper's structure search (the ENN's `selectStructure`, here 5-fold at 60 points for a less
+ * noisy choice), then the output scale (y or log y) by 5-fold CV with the chosen structure.
+ */
+export function ennStructureSearch(): StructureSearch {
+  return async (data, seed) => {
+    const sel = await selectStructure(data.x, data.y, { seed, folds: 5 });
+    const b = sel.best;
+    const label = `d${b.depth}w${b.width}x${b.members} ${b.activation} wd${b.weightDecay}`;
+    const lin = ennFactory(b);
+    const log = logOutput(lin);
+    const rLog = await crossValidatedR2(log, data, seed);
+    const rLin = await crossValidatedR2(lin, data, seed);
+    return rLog > rLin ? { fit: log, label: `log ${label}`, searchR2: rLog } : { fit: lin, label, searchR2: rLin };
   };
 }
 

@@ -71,12 +71,13 @@ export interface TestFunctionBenchOptions {
   /** Total evaluations per run (9 of them LHS for model policies). */
   budget: number;
   fit: SurrogateFactory;
-  policies?: readonly ('ei' | 'ucb' | 'eplt' | 'mv')[];
+  /** Model policies; a `-tr` suffix adds a 0.4-wide trust region around the incumbent. */
+  policies?: readonly ('ei' | 'ucb' | 'eplt' | 'mv' | 'ei-tr' | 'ucb-tr' | 'eplt-tr')[];
 }
 
 /** Median simple regret (best-so-far minus the minimum) per function, method and checkpoint. */
 export async function runTestFunctionBench(o: TestFunctionBenchOptions): Promise<Record<string, unknown>> {
-  const policies = o.policies ?? ['ei', 'ucb', 'eplt'];
+  const policies = o.policies ?? ['ei', 'ucb', 'eplt', 'ei-tr', 'eplt-tr'];
   const checkpoints = [9, 15, 20, o.budget].filter((c, i, a) => c <= o.budget && a.indexOf(c) === i);
   const out: Record<string, unknown> = {};
   for (const tf of TEST_FUNCTIONS) {
@@ -94,7 +95,10 @@ export async function runTestFunctionBench(o: TestFunctionBenchOptions): Promise
         const study = createStudy({
           space: { dim: 7, fromCube: (u: readonly number[]) => [...u] },
           objective: { feature: 'f', direction: 'minimize' },
-          schedule: [{ policy: 'lhs', count: 9 }, { policy, count: o.budget - 9 }],
+          schedule: [
+            { policy: 'lhs', count: 9 },
+            { policy: policy.endsWith('-tr') ? (policy.slice(0, -3) as 'ei') : (policy as 'ei'), count: o.budget - 9, params: policy.endsWith('-tr') ? { trustRegion: 0.4 } : {} },
+          ],
           seed,
           fit: o.fit,
         });
