@@ -1,4 +1,4 @@
-import { type ConditionSpace, createConditionSpace, PUMP_IDS, type PumpId } from '@sdfl/chemistry';
+import { type ConditionSpace, createConditionSpace, PUMP_IDS, type PumpId, type Spectrum } from '@sdfl/chemistry';
 import type { AckBody, BodyInput, Message } from '@sdfl/protocol';
 import type { Clock } from '@sdfl/sim';
 import type { EdgeConfig } from '../config';
@@ -62,6 +62,8 @@ export interface AgentOptions {
 
 const INVENTORY_KEY = 'inventory';
 const MODEL_KEY = 'modelSnapshot';
+/** A blank is only valid for the acquisition settings it was taken with (DEVICES.md §2: no dark pixels). */
+const referenceKey = (s: EdgeConfig['spectrometer']) => `absorptionReference:${s.integrationUs}:${s.scans}:${s.boxcar}`;
 
 /**
  * The edge agent: control loop + runner + link over one SQLite database. `start()` boots into
@@ -75,6 +77,7 @@ export class Agent {
   readonly store: SqliteQueueStore;
   readonly inventory: Inventory;
   private readonly poller: PumpPoller;
+  private readonly space: ConditionSpace;
   private readonly meta: MetaStore;
   private stage: BodyInput<'telemetry'>['stage'] = 'boot';
   private stopTelemetry: (() => void) | null = null;
@@ -83,7 +86,7 @@ export class Agent {
 
   constructor(private readonly o: AgentOptions) {
     const { config, clock, devices, db } = o;
-    const space = createConditionSpace(config.chemistry);
+    const space = (this.space = createConditionSpace(config.chemistry));
     this.meta = new MetaStore(db);
     this.store = new SqliteQueueStore(db.db, () => clock.now());
     const saved = this.meta.get(INVENTORY_KEY);
@@ -153,6 +156,13 @@ export class Agent {
         isSafe: () => this.control.isSafe,
       },
       onStage: (item, from, to) => this.setStage(to, from ?? 'idle', item.experimentId),
+      reference: {
+        load: () => {
+          const saved = this.meta.get(referenceKey(config.spectrometer));
+          return saved ? (JSON.parse(saved) as Spectrum) : null;
+        },
+        save: (spectrum) => this.meta.set(referenceKey(config.spectrometer), JSON.stringify({ wavelengthNm: spectrum.wavelengthNm, counts: spectrum.counts })),
+      },
       onIdle: () => this.runOfflinePolicy(space),
       onOutcome: (outcome) => {
         this.link.publishResult(resultBody(outcome));
@@ -261,7 +271,7 @@ export class Agent {
   private async handle(cmd: Message<'cmd'>): Promise<AckBody> {
     await this.booted;
     const decision = await decide(cmd.body, {
-      space: createConditionSpace(this.o.config.chemistry),
+      space: this.space,
       store: this.store,
       runner: this.runner,
       inventory: this.inventory,

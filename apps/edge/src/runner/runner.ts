@@ -29,6 +29,11 @@ export interface RunnerDeps {
   /** Stage changes and outcomes leave through these (the link persists and publishes them). */
   onStage(item: QueueItem, from: Stage | null, to: Stage): void;
   onOutcome(outcome: ExperimentOutcome): void;
+  /**
+   * The absorption blank survives restarts: after a crash the line may still hold product, so a
+   * fresh "blank" would not be one. `null` until the first reference is taken.
+   */
+  reference: { load(): Spectrum | null; save(s: Spectrum): void };
   /** Called when the queue is empty (not paused, not SAFE); true when it queued something (offline policy). */
   onIdle?(): Promise<boolean>;
 }
@@ -165,7 +170,11 @@ export class Runner {
       enter('heating');
       await this.d.plant.setSetpoint(plan.temperatureC);
       await this.waitSteady(plan.temperatureC, signal);
-      this.reference ??= await acquireReference(this.d.optics);
+      this.reference ??= this.d.reference.load();
+      if (!this.reference) {
+        this.reference = await acquireReference(this.d.optics);
+        this.d.reference.save(this.reference);
+      }
 
       enter('flowing');
       await this.endFlush();
