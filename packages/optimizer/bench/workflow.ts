@@ -30,7 +30,8 @@ export interface WorkflowBenchOptions {
   simSeed?: number;
 }
 
-const POLICIES = ['ei', 'ucb', 'eplt', 'random'] as const;
+/** The paper's four campaigns, plus EI restricted to a 0.4-wide trust region around the incumbent (ours). */
+const POLICIES = ['ei', 'ucb', 'eplt', 'random', 'ei-tr'] as const;
 const TARGET = 0.97;
 const SECOND_TARGET = 0.9;
 
@@ -100,7 +101,8 @@ async function oneRun(o: WorkflowBenchOptions, variant: number, seed: number): P
   const toTarget: Record<string, number> = {};
   const toSecond: Record<string, number> = {};
   for (const policy of POLICIES) {
-    const study = createStudy({ space, objective, seed: deriveSeed(seed, policy), fit: chosen.fit, prior, schedule: [{ policy, count: o.budget ?? 10 }] });
+    const stage = policy === 'ei-tr' ? { policy: 'ei' as const, params: { trustRegion: 0.4 } } : { policy };
+    const study = createStudy({ space, objective, seed: deriveSeed(seed, policy), fit: chosen.fit, prior, schedule: [{ ...stage, count: o.budget ?? 10 }] });
     const steps = await runCampaign(study, measure(deriveSeed(seed, variant, policy)));
     curves[policy] = bestSoFar(steps.map((st) => st.truth / opt), 'maximize');
     const hit = curves[policy].findIndex((v) => v >= TARGET);
@@ -142,6 +144,7 @@ export async function runWorkflowBench(o: WorkflowBenchOptions): Promise<Record<
     }
   }
   await uncertaintyTable(o);
+  regionTable(o);
   const budget = o.budget ?? 10;
   const labels = createReactorModel().space.dimensions.map((d) => d.label);
   const sameTop2 = (r: RunResult) => r.shapTop2.length === 2 && r.shapTop2.every((f) => r.truthTop2.includes(f));
@@ -212,6 +215,19 @@ async function uncertaintyTable(o: WorkflowBenchOptions): Promise<void> {
     rows.push([String(variant), ...u.map((r) => r.relativeMeanStd)]);
   }
   printTable('Twin uncertainty vs data size: mean predicted std / std(y) on 1000 MC inputs (seed 100)', ['variant', 'n=10', 'n=20', 'n=30', 'n=40', 'n=50', 'n=60'], rows);
+}
+
+/** How small the target is: fraction of the cube within 97 % / 90 % / 80 % of each variant's optimum. */
+function regionTable(o: WorkflowBenchOptions): void {
+  const rows = o.variants.map((variant) => {
+    const sim = createReactorModel({ seed: o.simSeed ?? 7, variant });
+    const opt = sim.optimum().value;
+    const pts = uniformSample(100_000, sim.space.dim, createPrng(deriveSeed(variant, 'region')));
+    const v = pts.map((u) => truthAt(sim, sim.space, u) / opt);
+    const frac = (t: number) => v.filter((x) => x >= t).length / v.length;
+    return [String(variant), opt, sim.optimum().cube.map((x) => x.toFixed(2)).join(','), frac(0.97).toExponential(1), frac(0.9).toExponential(1), frac(0.8).toExponential(1)];
+  });
+  printTable('Simulator optima and target sizes (fraction of 100k uniform cube points at >= 97 / 90 / 80 % of the optimum)', ['variant', 'PL_I opt', 'optimum (cube)', '>=97%', '>=90%', '>=80%'], rows);
 }
 
 function countStrings(xs: readonly string[]): string {
