@@ -82,6 +82,14 @@ describe('propose*', () => {
     expect(Math.hypot(penalised.cube[0]! - free.cube[0]!, penalised.cube[1]! - free.cube[1]!)).toBeGreaterThan(0.05);
   });
 
+  it('a trust region keeps the proposal inside the box around the incumbent', async () => {
+    const model = await kernelFactory()(data, { seed: 1 });
+    const ctx = { dim: 2, rng: createPrng(6), direction: 'maximize' as const, exclude: new PointSet(data.x), best: 3, incumbent: [0.5, 0.8] };
+    const p = proposeFromModel('mv', { candidates: 512, trustRegion: 0.2 }, model, ctx)!;
+    expect(Math.abs(p.cube[0]! - 0.5)).toBeLessThanOrEqual(0.1 + 1e-12);
+    expect(Math.abs(p.cube[1]! - 0.8)).toBeLessThanOrEqual(0.1 + 1e-12);
+  });
+
   it('random and space-filling proposals avoid excluded points', () => {
     const quantize = (u: readonly number[]) => u.map((v) => Math.round(v));
     const exclude = new PointSet([[0, 0], [0, 1], [1, 0]]);
