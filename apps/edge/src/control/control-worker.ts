@@ -49,16 +49,18 @@ export class ControlWorker implements ControlPort {
         this.receive(m);
       });
     });
-    // A dead control thread is a watchdog failure: the outputs it held are unknown.
-    worker.on('error', () => this.fail('control worker crashed'));
-    worker.on('exit', (code) => code !== 0 && this.fail(`control worker exited (${code})`));
+    // A dead control thread is a watchdog failure: the outputs it held are unknown. Not so once
+    // stop() let go of it (terminate() exits with code 1) or after the first report ('error' then 'exit').
+    worker.on('error', () => this.worker === worker && this.fail('control worker crashed'));
+    worker.on('exit', (code) => this.worker === worker && this.fail(`control worker exited (${code})`));
   }
 
   async stop(): Promise<void> {
-    if (!this.worker) return;
+    const worker = this.worker;
+    if (!worker) return;
     await this.request({ t: 'stop' });
-    await this.worker.terminate();
     this.worker = null;
+    await worker.terminate();
   }
 
   status(): ControlStatus {
@@ -99,8 +101,9 @@ export class ControlWorker implements ControlPort {
     switch (m.t) {
       case 'ready':
       case 'status':
+        // Not a reason to forget `tripped`: a status posted before the worker saw latch() (or
+        // before its trip) is stale; only clearSafe() clears it.
         this.last = m.status;
-        if (!m.status.safe) this.tripped = false;
         return;
       case 'stopPumps':
         void this.o.stopAllPumps();
@@ -122,9 +125,13 @@ export class ControlWorker implements ControlPort {
   }
 
   private fail(detail: string): void {
+    this.worker = null;
     this.tripped = true;
     void this.o.stopAllPumps();
     this.o.onTrip({ interlock: 'watchdog', detail, detectedAtMs: Date.now(), latencyMs: 0 });
+    // No reply will come: callers (setpoint, clearSafe, stop) fail instead of waiting forever.
+    for (const w of this.waiting.values()) w.reject(new Error(detail));
+    this.waiting.clear();
   }
 
   private post(m: ToWorker): void {

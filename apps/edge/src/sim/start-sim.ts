@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Clock, createSimulatedPlatform, type SimulatedPlatform, type SimulatedPlatformOptions, VirtualClock } from '@sdfl/sim';
 import { pino, type Logger } from 'pino';
-import { Agent } from '../agent/agent';
+import { Agent, type ControlSetup } from '../agent/agent';
 import { type OpenDevices, openSimulatedDevices, simulatedControl } from '../agent/devices';
 import { linkFor } from '../agent/link-factory';
 import { type EdgeConfig, type EdgeConfigInput, parseEdgeConfig } from '../config';
@@ -23,6 +23,8 @@ export interface SimOptions {
   platform?: SimulatedPlatform;
   /** Options for a platform started here (e.g. faster pump replies in tests). */
   platformOptions?: Partial<SimulatedPlatformOptions>;
+  /** Where the control loop runs; default inline on the platform's GPIO and thermocouple (`simulatedControl`). */
+  control?: ControlSetup;
   log?: Logger;
 }
 
@@ -67,7 +69,7 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
     config,
     clock,
     devices,
-    control: simulatedControl(platform),
+    control: options.control ?? simulatedControl(platform),
     db,
     link: linkFor(config, db, log),
   });

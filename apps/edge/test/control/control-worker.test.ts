@@ -91,6 +91,45 @@ describe('ControlWorker (control loop in its own thread)', { timeout: 30_000 }, 
     expect((await r.worker.clearSafe()).cleared).toBe(false);
   });
 
+  it('latch() holds even against statuses the worker posted before it saw the latch', async () => {
+    r = rig();
+    await r.worker.start();
+    await r.worker.clearSafe();
+    // Keep this thread busy: the worker's statuses (safe: false) queue up, undelivered.
+    const busyUntil = Date.now() + 300;
+    while (Date.now() < busyUntil);
+    const latched = r.worker.latch();
+    let sawUnsafe = false;
+    const end = Date.now() + 50;
+    while (Date.now() < end) {
+      sawUnsafe ||= !r.worker.isSafe;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await latched;
+    expect(sawUnsafe).toBe(false);
+    await until(() => r!.worker.status().safeReasons.includes('abort'));
+  });
+
+  it('a clean stop() reports nothing; a dead worker trips watchdog once, fails pending requests, and stop() returns', async () => {
+    r = rig();
+    await r.worker.start();
+    await r.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(r.trips).toEqual([]);
+
+    r = rig();
+    await r.worker.start();
+    // The thread dies with a request in flight (terminate() stands in for a crash).
+    const dying = (r.worker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const pending = r.worker.setSetpoint(60);
+    await dying;
+    await expect(pending).rejects.toThrow(/exited/);
+    expect(r.trips.map((t) => t.interlock)).toEqual(['watchdog']);
+    expect(r.worker.isSafe).toBe(true);
+    await r.worker.stop();
+    await expect(r.worker.clearSafe()).rejects.toThrow(/not running/);
+  });
+
   it('sees the e-stop input', async () => {
     r = rig();
     await r.worker.start();
