@@ -50,7 +50,13 @@ export function runAtFixedRate(periodMs: number, fn: (latenessMs: number) => voi
   };
   const fire = () => {
     if (stopped) return;
-    const lateness = Number(process.hrtime.bigint() - (start + k * periodNs)) / 1e6;
+    // libuv timers have 1 ms granularity and may fire a little early: never run before the deadline.
+    const early = start + k * periodNs - process.hrtime.bigint();
+    if (early > 0n) {
+      timer = setTimeout(fire, Number(early) / 1e6 >= 1 ? Math.floor(Number(early) / 1e6) : 0);
+      return;
+    }
+    const lateness = Number(-early) / 1e6;
     k++;
     fn(lateness);
     arm();
