@@ -57,7 +57,6 @@ export interface AgentOptions {
   link: (state: () => BirthState) => AgentLink;
   /** Telemetry period, clock ms. Default 1000. */
   telemetryMs?: number;
-  log?: (msg: string) => void;
 }
 
 const INVENTORY_KEY = 'inventory';
@@ -163,7 +162,7 @@ export class Agent {
         },
         save: (spectrum) => this.meta.set(referenceKey(config.spectrometer), JSON.stringify({ wavelengthNm: spectrum.wavelengthNm, counts: spectrum.counts })),
       },
-      onIdle: () => this.runOfflinePolicy(space),
+      onIdle: () => this.runOfflinePolicy(),
       onOutcome: (outcome) => {
         this.link.publishResult(resultBody(outcome));
         this.setStage(this.control.isSafe ? 'safe' : 'idle');
@@ -210,13 +209,13 @@ export class Agent {
    * `local` offline policy: queue dry and no broker -> the next condition from the last model
    * snapshot (ARCHITECTURE.md "Network drops"); results wait in the outbox like any other.
    */
-  private async runOfflinePolicy(space: ConditionSpace): Promise<boolean> {
+  private async runOfflinePolicy(): Promise<boolean> {
     if (this.o.config.offlinePolicy !== 'local' || this.link.isOnline) return false;
     const stored = this.meta.get(MODEL_KEY);
     const parsed = stored ? modelSnapshotSchema.safeParse((JSON.parse(stored) as { snapshot: unknown }).snapshot) : undefined;
     if (!parsed?.success) return false;
     const now = this.o.clock.now();
-    const condition = await proposeOffline(parsed.data, space, this.store.list().map((i) => i.condition), now);
+    const condition = await proposeOffline(parsed.data, this.space, this.store.list().map((i) => i.condition), now);
     if (!condition || this.link.isOnline) return false;
     this.store.enqueue([{ experimentId: `local-${now}`, attempt: 1, condition, campaignId: parsed.data.campaignId ?? null }]);
     this.link.publishEvent({ type: 'alarm', code: 'OFFLINE_LOCAL_POLICY', severity: 'info', message: `offline: queued local-${now} from model snapshot (${parsed.data.policy})` });
