@@ -253,7 +253,6 @@ export class Agent {
           timings: { startedAtMs: now, steadyAtMs: null, acquiredAtMs: null, finishedAtMs: now },
           steadyState: null,
           warnings: [],
-          volumesUl: {},
         }),
       );
       if (this.o.config.runner.rerunAborted) this.requeue(item.experimentId, item.attempt);

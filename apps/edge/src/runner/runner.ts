@@ -147,7 +147,6 @@ export class Runner {
       timings: { startedAtMs, steadyAtMs: null, acquiredAtMs: null, finishedAtMs: 0 },
       steadyState: null,
       warnings: [],
-      volumesUl: {},
     };
     let stage: Stage | null = null;
     const enter = (next: Stage) => {
@@ -214,7 +213,7 @@ export class Runner {
         outcome.failure = { reason, detail: (error as Error).message };
       }
     } finally {
-      if (pumping) outcome.volumesUl = await this.finishPumps();
+      if (pumping) await this.finishPumps();
       await lightsOff(this.d.optics).catch(() => undefined);
       if (pumping && outcome.plan && !this.d.plant.isSafe()) await this.startFlush(outcome.plan).catch(() => undefined);
     }
@@ -300,7 +299,7 @@ export class Runner {
   }
 
   /** Stops every pump and books what each delivered. */
-  private async finishPumps(): Promise<Partial<Record<PumpId, number>>> {
+  private async finishPumps(): Promise<void> {
     const delivered: Partial<Record<PumpId, number>> = {};
     await Promise.all(
       PUMP_IDS.map(async (id) => {
@@ -310,6 +309,5 @@ export class Runner {
       }),
     );
     this.d.inventory.consume(delivered);
-    return delivered;
   }
 }

@@ -1,4 +1,4 @@
-import type { Condition, FlowPlan, Features, PumpId } from '@sdfl/chemistry';
+import type { Condition, FlowPlan, Features } from '@sdfl/chemistry';
 
 /** Why an attempt ended without a result (matches the protocol's FAILURE_REASONS). */
 export type FailureReason = 'INTERLOCK' | 'DEVICE_ERROR' | 'TIMEOUT' | 'CANCELLED' | 'OPERATOR_ABORT' | 'INSUFFICIENT_REAGENT' | 'INFEASIBLE_CONDITION' | 'INTERNAL';
@@ -56,5 +56,4 @@ export interface ExperimentOutcome {
   /** Evidence that the outlet was steady: temperature at acquisition and the t_E waited. */
   steadyState: { temperatureC: number | null; setpointC: number; waitedS: number; equilibrationS: number } | null;
   warnings: string[];
-  volumesUl: Partial<Record<PumpId, number>>;
 }
