@@ -2,6 +2,9 @@
  * Seeded pseudo-random numbers for the ENN (weight init, bootstraps, splits). `Math.random` is never
  * used so that the same seed and data give bit-identical models.
  */
+import { splitmix32 } from '../sampling/prng';
+
+export { permutation } from '../sampling/prng';
 
 /** A seeded uniform generator on [0, 1) with helpers. */
 export interface Rng {
@@ -45,24 +48,6 @@ export function createRng(seed: number): Rng {
   };
 }
 
-function splitmix32(x: number): number {
-  let z = (x + 0x9e3779b9) | 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
-
-/** Fisher-Yates permutation of 0..n-1. */
-export function permutation(n: number, rng: Rng): number[] {
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
-  return p;
-}
 
 /**
  * A uniform on [0, 1) that depends only on (seed, a, b): used for per-(member, point) bootstrap draws

@@ -93,7 +93,7 @@ function rotl(x: number, k: number): number {
 }
 
 /** Fisher-Yates permutation of 0..n-1. */
-export function permutation(n: number, rng: Prng): number[] {
+export function permutation(n: number, rng: Pick<Prng, 'int'>): number[] {
   const p = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(i + 1);
