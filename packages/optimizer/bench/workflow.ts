@@ -1,9 +1,14 @@
 /**
  * The paper's autonomous workflow on the simulated reactor (SCIENCE.md "The autonomous workflow"):
- * LHS 9 + MV 51 exploration -> ENN twin (structure search, 80/20 test R^2, SHAP) -> 10-experiment
+ * LHS 9 + MV 51 exploration -> ENN twin (structure search, test R^2, SHAP) -> 10-experiment
  * campaigns from the twin as informed prior with EI, UCB, EPLT and RANDOM. Measured values are
  * noisy (the sim's 1.1 % PL_I noise); progress is scored on the noise-free truth of the chosen
  * conditions, relative to the sim's global optimum.
+ *
+ * The twin's test R^2 is measured on an independent test campaign: 1000 uniformly drawn conditions,
+ * measured with the simulator's noise. The paper could only hold out 20 % of its own 60 points; that
+ * figure is printed too, but 12 actively chosen points make a noisy and pessimistic test set (MV
+ * picks the conditions the model finds hardest), so it is not the headline.
  */
 import type { ConditionSpace } from '@sdfl/chemistry';
 import { createRandom, createReactorModel, type ReactorModel } from '@sdfl/sim';
@@ -38,7 +43,12 @@ const SECOND_TARGET = 0.9;
 interface RunResult {
   variant: number;
   seed: number;
+  /** R^2 on 1000 independent uniform conditions, measured with noise (headline). */
   testR2: number;
+  /** R^2 on the paper's 80/20 split of the 60 exploration points. */
+  splitR2: number;
+  /** Pooled 5-fold cross-validated R^2 of the chosen structure on the 60 points (null: no search). */
+  cvR2: number | null;
   truthR2: number;
   lhsTruthR2: number;
   structure: string;
@@ -72,13 +82,17 @@ async function oneRun(o: WorkflowBenchOptions, variant: number, seed: number): P
   const expSteps = await runCampaign(explore, measure(deriveSeed(seed, variant, 'explore')));
   const data = explore.trainingData();
 
-  // 3. Twin: structure search, 80/20 acceptance test, and accuracy against the noise-free truth.
+  // 3. Twin: structure search, the paper's 80/20 split, an independent measured test set, and
+  // accuracy against the noise-free truth.
   const chosen = await o.structureSearch(data, seed);
   const ev = await evaluateTwin(data, { fit: chosen.fit, seed });
   const twin: SnapshotSurrogate = await chosen.fit(data, { seed: deriveSeed(seed, 'twin') });
   const mc = uniformSample(1000, space.dim, createPrng(deriveSeed(seed, 'mc')));
   const yMc = mc.map((u) => truthAt(sim, space, u));
-  const truthR2 = r2(yMc, twin.predict(mc).mean);
+  const twinMc = twin.predict(mc).mean;
+  const truthR2 = r2(yMc, twinMc);
+  const testMeasure = measure(deriveSeed(seed, variant, 'test'));
+  const testR2 = r2(mc.map((u) => testMeasure(u).measured ?? 0), twinMc);
   // Baseline: the same model class on 60 maximin-LHS experiments instead of LHS 9 + MV 51.
   const lhsX = maximinLhs(60, space.dim, createPrng(deriveSeed(seed, 'lhs60')));
   const lhsMeasure = measure(deriveSeed(seed, variant, 'lhs60'));
@@ -113,7 +127,9 @@ async function oneRun(o: WorkflowBenchOptions, variant: number, seed: number): P
   return {
     variant,
     seed,
-    testR2: ev.testR2,
+    testR2,
+    splitR2: ev.testR2,
+    cvR2: chosen.searchR2,
     truthR2,
     lhsTruthR2,
     structure: chosen.label,
@@ -136,7 +152,7 @@ export async function runWorkflowBench(o: WorkflowBenchOptions): Promise<Record<
       const r = await oneRun(o, variant, 100 + s);
       runs.push(r);
       console.log(
-        `workflow variant ${variant} seed ${s}: test R2 ${r.testR2.toFixed(3)}, truth R2 ${r.truthR2.toFixed(3)} [${r.structure}] (LHS-60 ${r.lhsTruthR2.toFixed(3)}), ` +
+        `workflow variant ${variant} seed ${s}: test R2 ${r.testR2.toFixed(3)} (80/20 ${r.splitR2.toFixed(3)}, CV ${r.cvR2?.toFixed(3) ?? 'n/a'}), truth R2 ${r.truthR2.toFixed(3)} [${r.structure}] (LHS-60 ${r.lhsTruthR2.toFixed(3)}), ` +
           `SHAP top2 ${r.shapTop2.join(',')} (truth ${r.truthTop2.join(',')}), to ${TARGET * 100}%: ` +
           POLICIES.map((p) => `${p} ${Number.isFinite(r.toTarget[p]) ? r.toTarget[p] : '>' + (o.budget ?? 10)}`).join(' ') +
           ` (${seconds(t)} s)`,
@@ -150,10 +166,12 @@ export async function runWorkflowBench(o: WorkflowBenchOptions): Promise<Record<
   const sameTop2 = (r: RunResult) => r.shapTop2.length === 2 && r.shapTop2.every((f) => r.truthTop2.includes(f));
   printTable(
     `Twin after LHS 9 + MV 51 (${runs.length} runs: variants ${o.variants.join(',')} x ${o.seeds} seeds, ${seconds(t0)} s)`,
-    ['variant', 'median test R2 (80/20)', 'median truth R2 (1000 MC)', 'truth R2 if LHS 60 instead', 'runs test R2>=0.8', 'SHAP top-2 = truth top-2'],
+    ['variant', 'test R2 (1000 measured)', '80/20 split R2', '5-fold CV R2', 'truth R2 (1000 MC)', 'truth R2 if LHS 60', 'runs test R2>=0.8', 'SHAP top-2 = truth'],
     [...o.variants.map((v) => runs.filter((r) => r.variant === v)), runs].map((rs, i) => [
       i < o.variants.length ? String(o.variants[i]) : 'all',
       median(rs.map((r) => r.testR2)),
+      median(rs.map((r) => r.splitR2)),
+      median(rs.map((r) => r.cvR2 ?? NaN)),
       median(rs.map((r) => r.truthR2)),
       median(rs.map((r) => r.lhsTruthR2)),
       `${rs.filter((r) => r.testR2 >= 0.8).length}/${rs.length}`,
@@ -179,6 +197,8 @@ export async function runWorkflowBench(o: WorkflowBenchOptions): Promise<Record<
     variants: o.variants,
     seeds: o.seeds,
     twinTestR2Median: median(runs.map((r) => r.testR2)),
+    twinSplitR2Median: median(runs.map((r) => r.splitR2)),
+    twinCvR2Median: median(runs.map((r) => r.cvR2 ?? NaN)),
     twinTruthR2Median: median(runs.map((r) => r.truthR2)),
     lhs60TruthR2Median: median(runs.map((r) => r.lhsTruthR2)),
     structures: countStrings(runs.map((r) => r.structure)),

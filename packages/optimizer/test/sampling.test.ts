@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createPrng, deriveSeed, latinHypercube, maximinLhs, minPairwiseDistance, permutation, SOBOL_MAX_DIM, createSobol, sobolSample } from '../src/sampling';
+import { createPrng, deriveSeed, latinHypercube, maximinLhs, minPairwiseDistance, permutation, SOBOL_MAX_DIM, createSobol, sobolSample, stratifiedCandidates } from '../src/sampling';
 
 describe('createPrng', () => {
   it('is deterministic, in [0,1), and resumes exactly from its state', () => {
@@ -56,6 +56,37 @@ describe('Latin hypercube', () => {
     const single = Array.from({ length: 100 }, (_, s) => minPairwiseDistance(latinHypercube(9, 7, createPrng(100 + s))));
     const median = single.sort((a, b) => a - b)[50]!;
     expect(minPairwiseDistance(x)).toBeGreaterThan(median);
+  });
+});
+
+describe('stratifiedCandidates', () => {
+  const stratumOf = (v: number, n: number) => Math.min(n - 1, Math.floor(v * n));
+
+  it('draws every coordinate from a stratum no existing point occupies (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 30 }), fc.integer({ min: 1, max: 7 }), fc.integer(), (strata, d, seed) => {
+        const rng = createPrng(seed);
+        const existing = Array.from({ length: strata - 1 }, () => Array.from({ length: d }, () => rng.next()));
+        for (const c of stratifiedCandidates(50, d, existing, strata, rng)) {
+          for (let k = 0; k < d; k++) {
+            expect(c[k]).toBeGreaterThanOrEqual(0);
+            expect(c[k]).toBeLessThan(1);
+            expect(existing.some((e) => stratumOf(e[k]!, strata) === stratumOf(c[k]!, strata))).toBe(false);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('grown one point at a time, it builds a Latin hypercube; full axes fall back to uniform', () => {
+    const rng = createPrng(3);
+    const design: number[][] = [];
+    for (let i = 0; i < 12; i++) design.push(stratifiedCandidates(1, 4, design, 12, rng)[0]!);
+    for (let k = 0; k < 4; k++) expect(design.map((p) => stratumOf(p[k]!, 12)).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    const extra = stratifiedCandidates(200, 4, design, 12, rng);
+    expect(new Set(extra.map((p) => stratumOf(p[0]!, 12))).size).toBeGreaterThan(6);
+    expect(() => stratifiedCandidates(1, 2, [], 0, rng)).toThrow(RangeError);
   });
 });
 

@@ -117,6 +117,24 @@ describe('pending experiments and duplicates', () => {
     }
   });
 
+  it('an MV stage extends the design stratum by stratum (no pile-up on the faces); stratify: false lifts it', async () => {
+    const strataOf = (pts: readonly Suggestion<number[]>[], k: number) => pts.map((s) => Math.min(15, Math.floor(s.cube[k]! * 16)));
+    const schedule = (stratify?: boolean) => [{ policy: 'lhs' as const, count: 4 }, { policy: 'mv' as const, count: 12, params: { candidates: 256, ...(stratify === undefined ? {} : { stratify }) } }];
+    const study = createStudy(base({ schedule: schedule() }));
+    const all = await run(study, 16);
+    const mv = all.slice(4);
+    expect(mv.every((s) => s.policy === 'mv' && s.acquisitionValue !== null)).toBe(true);
+    for (let k = 0; k < 3; k++) {
+      const lhsStrata = new Set(strataOf(all.slice(0, 4), k));
+      const mvStrata = strataOf(mv, k);
+      expect(new Set(mvStrata).size).toBe(12); // one MV point per stratum ...
+      expect(mvStrata.some((s) => lhsStrata.has(s))).toBe(false); // ... none shared with the LHS
+    }
+    // Unstratified MV on the same problem reuses strata (it chases the kernel ensemble's corners).
+    const plain = (await run(createStudy(base({ schedule: schedule(false) })), 16)).slice(4);
+    expect([0, 1, 2].some((k) => new Set(strataOf(plain, k)).size < 12)).toBe(true);
+  });
+
   it('on a coarse grid the duplicate guard proposes each cell once, then runs out', async () => {
     const study = createStudy(base({ space: cubeSpace(2, 0.5), schedule: [{ policy: 'random', count: 9 }, { policy: 'mv', count: 5 }] }));
     const all = await study.ask(9);

@@ -18,6 +18,8 @@ export interface MaximizeOptions {
   rng: Prng;
   /** Quasi-random candidates scored in the global phase. Default 8192. */
   candidates?: number;
+  /** Draws the global candidates in the unit cube (then mapped into `bounds`). Default: scrambled Sobol. */
+  sample?: (n: number, dim: number, rng: Prng) => number[][];
   /** Extra candidates scored alongside (e.g. around the incumbent). */
   extra?: readonly (readonly number[])[];
   /** Best distinct candidates refined locally. Default 5. */
@@ -83,7 +85,7 @@ export function maximizeAcquisition(score: BatchScore, options: MaximizeOptions)
   const clampBox = (v: number, k: number): number => (v < lo[k]! ? lo[k]! : v > hi[k]! ? hi[k]! : v);
 
   // Global phase: scrambled Sobol (mapped into the box) so repeated asks see different candidates.
-  const cands = sobolSample(options.candidates ?? 8192, dim, rng).map((p) => p.map((v, k) => lo[k]! + v * (hi[k]! - lo[k]!)));
+  const cands = (options.sample ?? sobolSample)(options.candidates ?? 8192, dim, rng).map((p) => p.map((v, k) => lo[k]! + v * (hi[k]! - lo[k]!)));
   for (const e of options.extra ?? []) cands.push(e.map(clampBox));
   const values = evaluate(cands);
   const order = Array.from(values.keys())

@@ -1,3 +1,4 @@
 export * from './prng';
 export * from './sobol';
 export * from './lhs';
+export * from './stratified';
