@@ -54,7 +54,9 @@ export function perPump<T extends z.ZodType>(value: T) {
  * - `v`: schema major version, {@link PROTOCOL_VERSION}.
  * - `id`: unique message id (uuid); receivers deduplicate on it, acks reference it.
  * - `ts`: when the sender created the message (ISO-8601, see {@link isoTimestamp}).
- * - `seq`: sender-monotonic counter, +1 per message within a session, starting at 0.
+ * - `seq`: sender-monotonic counter. `createSender` counts +1 per message; a sender that persists
+ *   its counter may skip ahead after a crash (the edge reserves blocks), so receivers must order
+ *   by it but never assume it has no gaps.
  * - `session`: sender session number, +1 per connection / process start (like Sparkplug `bdSeq`);
  *   order messages of one sender by `(session, seq)`.
  */
