@@ -29,9 +29,9 @@ export function isModelPolicy(p: PolicyName): p is AcquisitionKind {
  * of `maximizeAcquisition`, except for MV: no local refinement, and candidates drawn from the free
  * strata of the growing design (`stratify`). Why: an ensemble of networks is most uncertain on the
  * cube's faces, where its members extrapolate apart, so plain MV spends its budget there. On the
- * simulator (LHS 9 + MV 51, 9 runs) plain MV put 14 % of coordinates within 0.02 of a bound and
- * its twins reached a median R^2 of 0.65 against the truth; stratified MV put 4 % there (as LHS
- * does) and reached 0.83, the accuracy of a 60-point LHS.
+ * simulator (LHS 9 + MV 51, bench/workflow.ts) plain MV put 14 % of coordinates within 0.02 of a
+ * bound and its twins reached a median R^2 of 0.61 against the truth (30 runs); stratified MV puts
+ * 4 % there, as an LHS does, and its twins reach 0.82 (a 60-point LHS: 0.86).
  */
 export interface PolicyParams
   extends AcquisitionParams,
