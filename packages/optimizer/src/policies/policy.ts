@@ -46,7 +46,8 @@ export interface PolicyParams
   /**
    * Draw the candidates from the strata of a Latin hypercube that no existing point occupies (the
    * study sizes it to the points so far + the rest of the stage), without local refinement. Keeps
-   * an ensemble's MV design from piling up on the cube's faces. Default true for MV, false otherwise.
+   * an ensemble's MV design from piling up on the cube's faces. Default true for MV, false otherwise;
+   * ignored with a trust region.
    */
   stratify?: boolean;
 }
@@ -91,7 +92,8 @@ export function proposeFromModel(kind: AcquisitionKind, params: PolicyParams, mo
     const a = acq(model.predict(x));
     return feas ? penalize(a, feas.pFail(x), kind, scale) : a;
   };
-  const design = (params.stratify ?? kind === 'mv') ? ctx.design : undefined;
+  // Strata span the whole cube, so a trust region (a sub-box) turns stratification off.
+  const design = (params.stratify ?? kind === 'mv') && params.trustRegion === undefined ? ctx.design : undefined;
   const extra: number[][] = [];
   if (ctx.incumbent && !design) {
     const inc = ctx.incumbent;
