@@ -31,7 +31,7 @@ export function isModelPolicy(p: PolicyName): p is AcquisitionKind {
  * cube's faces, where its members extrapolate apart, so plain MV spends its budget there. On the
  * simulator (LHS 9 + MV 51, bench/workflow.ts) plain MV put 14 % of coordinates within 0.02 of a
  * bound and its twins reached a median R^2 of 0.61 against the truth (30 runs); stratified MV puts
- * 4 % there, as an LHS does, and its twins reach 0.82 (a 60-point LHS: 0.86).
+ * 4 % there, as an LHS does, and its twins reach 0.81 (a 60-point LHS: 0.86).
  */
 export interface PolicyParams
   extends AcquisitionParams,
