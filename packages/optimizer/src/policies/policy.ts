@@ -69,7 +69,7 @@ export interface ProposeContext {
   feasibility?: FeasibilityModel;
   /** Objective units for the penalty of signed acquisitions. Default 1. */
   penaltyScale?: number;
-  /** The design a `stratify` stage extends: its points so far and its planned final size. */
+  /** The design the stage extends: its points so far and its planned final size (for `stratify`). */
   design?: { points: readonly (readonly number[])[]; size: number };
 }
 

@@ -237,7 +237,7 @@ export class Study<C = unknown> {
         prop = proposeSpaceFilling(existing, ctx);
       } else {
         ctx.best ??= this.modelBest(decision.model);
-        if (spec.params?.stratify ?? spec.policy === 'mv') ctx.design = { points: existing, size: existing.length + spec.count - st.issued };
+        ctx.design = { points: existing, size: existing.length + spec.count - st.issued };
         prop = proposeFromModel(spec.policy, spec.params ?? {}, decision.model, ctx);
         version = decision.version;
       }
