@@ -13,20 +13,6 @@ export function ennFactory(structure?: Partial<EnnStructure>): SurrogateFactory 
   return (data, o) => fitEnn(data, { seed: o.seed, ...(structure ? { structure } : {}), ...(o.init instanceof Enn ? { init: o.init } : {}) });
 }
 
-/** A named surrogate candidate of a structure search. */
-export interface Candidate {
-  label: string;
-  fit: SurrogateFactory;
-}
-
-/** Default ENN, stronger weight decay, each on y and on log y (PL_I is multiplicative). */
-export const DEFAULT_CANDIDATES: readonly Candidate[] = [
-  { label: 'enn', fit: ennFactory() },
-  { label: 'enn wd1e-2', fit: ennFactory({ weightDecay: 1e-2 }) },
-  { label: 'log enn', fit: logOutput(ennFactory()) },
-  { label: 'log enn wd1e-2', fit: logOutput(ennFactory({ weightDecay: 1e-2 })) },
-];
-
 /** Pooled k-fold cross-validated R^2 of one candidate (original units). */
 export async function crossValidatedR2(fit: SurrogateFactory, data: TrainingData, seed: number, folds = 5): Promise<number> {
   const n = data.y.length;
@@ -40,18 +26,6 @@ export async function crossValidatedR2(fit: SurrogateFactory, data: TrainingData
     test.forEach((i, j) => (pred[i] = p[j]!));
   }
   return r2(data.y, pred);
-}
-
-/** Picks the candidate with the best 5-fold CV R^2 on the exploration data. */
-export function cvStructureSearch(candidates: readonly Candidate[] = DEFAULT_CANDIDATES): StructureSearch {
-  return async (data, seed) => {
-    let best: { c: Candidate; r: number } | undefined;
-    for (const c of candidates) {
-      const r = await crossValidatedR2(c.fit, data, seed);
-      if (!best || r > best.r) best = { c, r };
-    }
-    return { fit: best!.c.fit, label: best!.c.label, searchR2: best!.r };
-  };
 }
 
 /**
@@ -71,5 +45,3 @@ export function ennStructureSearch(): StructureSearch {
   };
 }
 
-/** Default structure, no search. */
-export const defaultStructure: StructureSearch = async () => ({ fit: ennFactory(), label: 'enn', searchR2: null });

@@ -213,7 +213,7 @@ export class Runner {
         outcome.failure = { reason, detail: (error as Error).message };
       }
     } finally {
-      if (pumping) await this.finishPumps();
+      if (pumping) await this.stopAndBook(PUMP_IDS);
       await lightsOff(this.d.optics).catch(() => undefined);
       if (pumping && outcome.plan && !this.d.plant.isSafe()) await this.startFlush(outcome.plan).catch(() => undefined);
     }
@@ -288,21 +288,14 @@ export class Runner {
   private async endFlush(): Promise<void> {
     const ids = this.flushing;
     this.flushing = [];
+    if (ids.length > 0) await this.stopAndBook(ids);
+  }
+
+  /** Stops `ids` (errors ignored: SAFE also stops them) and books what each delivered. */
+  private async stopAndBook(ids: readonly PumpId[]): Promise<void> {
     const delivered: Partial<Record<PumpId, number>> = {};
     await Promise.all(
       ids.map(async (id) => {
-        await this.d.pumps[id].stop().catch(() => undefined);
-        delivered[id] = await this.d.pumps[id].read().then((r) => r.dispensedUl, () => 0);
-      }),
-    );
-    if (ids.length > 0) this.d.inventory.consume(delivered);
-  }
-
-  /** Stops every pump and books what each delivered. */
-  private async finishPumps(): Promise<void> {
-    const delivered: Partial<Record<PumpId, number>> = {};
-    await Promise.all(
-      PUMP_IDS.map(async (id) => {
         const pump = this.d.pumps[id];
         await pump.stop().catch(() => undefined);
         delivered[id] = await pump.read().then((r) => r.dispensedUl, () => 0);

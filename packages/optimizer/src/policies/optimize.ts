@@ -84,7 +84,8 @@ export function maximizeAcquisition(score: BatchScore, options: MaximizeOptions)
   const hi = options.bounds?.hi ?? new Array<number>(dim).fill(1);
   const clampBox = (v: number, k: number): number => (v < lo[k]! ? lo[k]! : v > hi[k]! ? hi[k]! : v);
 
-  // Global phase: scrambled Sobol (mapped into the box) so repeated asks see different candidates.
+  // Global phase: quasi-random candidates (scrambled Sobol unless `sample`) mapped into the box, so
+  // repeated asks see different candidates.
   const cands = (options.sample ?? sobolSample)(options.candidates ?? 8192, dim, rng).map((p) => p.map((v, k) => lo[k]! + v * (hi[k]! - lo[k]!)));
   for (const e of options.extra ?? []) cands.push(e.map(clampBox));
   const values = evaluate(cands);
