@@ -21,15 +21,18 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576;
 /** Longest accepted platform id, in Unicode code points. */
 export const MAX_PLATFORM_ID_LENGTH = 64;
 
-/** The six message kinds; each is one topic leaf `sdfl/v1/{platform}/{kind}`. */
-export const MESSAGE_KINDS = ['state', 'telemetry', 'cmd', 'ack', 'result', 'event'] as const;
+/** The seven message kinds; each is one topic leaf `sdfl/v1/{platform}/{kind}`. */
+export const MESSAGE_KINDS = ['state', 'telemetry', 'cmd', 'ack', 'result', 'event', 'receipt'] as const;
 /** One of {@link MESSAGE_KINDS}. */
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** Kinds the edge publishes (and the cloud subscribes to). */
 export const EDGE_TO_CLOUD_KINDS = ['state', 'telemetry', 'ack', 'result', 'event'] as const;
 /** Kinds the cloud publishes (and the edge subscribes to). */
-export const CLOUD_TO_EDGE_KINDS = ['cmd'] as const;
+export const CLOUD_TO_EDGE_KINDS = ['cmd', 'receipt'] as const;
+
+/** Edge-to-cloud kinds the edge keeps in its outbox until the cloud's `receipt` names them. */
+export const RECEIPTED_KINDS = ['result', 'event'] as const;
 
 /**
  * Syringe pump ids, one per reagent line. `odeCs` and `pfo` carry no condition dimension of

@@ -50,6 +50,7 @@ export * from './schemas/command.js';
 export * from './schemas/ack.js';
 export * from './schemas/result.js';
 export * from './schemas/event.js';
+export * from './schemas/receipt.js';
 export { bodySchemas, messageSchemas, type AnyMessage, type Body, type BodyInput, type DeepReadonly, type Message } from './messages.js';
 export {
   createDecoder,

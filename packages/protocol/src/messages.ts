@@ -15,6 +15,7 @@ import { ackBodySchema } from './schemas/ack.js';
 import { commandBodySchema } from './schemas/command.js';
 import { envelopeSchema, type Envelope } from './schemas/common.js';
 import { eventBodySchema } from './schemas/event.js';
+import { receiptBodySchema } from './schemas/receipt.js';
 import { resultBodySchema } from './schemas/result.js';
 import { stateBodySchema } from './schemas/state.js';
 import { telemetryBodySchema } from './schemas/telemetry.js';
@@ -27,6 +28,7 @@ export const bodySchemas = {
   ack: ackBodySchema,
   result: resultBodySchema,
   event: eventBodySchema,
+  receipt: receiptBodySchema,
 } as const satisfies Record<MessageKind, z.ZodType>;
 
 type BodySchemas = typeof bodySchemas;
@@ -43,6 +45,7 @@ export const messageSchemas = {
   ack: messageSchema('ack'),
   result: messageSchema('result'),
   event: messageSchema('event'),
+  receipt: messageSchema('receipt'),
 } as const satisfies Record<MessageKind, z.ZodType>;
 
 /** The body of a message of kind `K` (as received: validated and stripped of unknown keys). */

@@ -142,6 +142,8 @@ export const samples: readonly { readonly label: string; readonly kind: MessageK
   },
   { label: 'cmd refilled', kind: 'cmd', body: { type: 'refilled', pump: 'oAm', volumeUl: 5000 } },
   { label: 'cmd ping', kind: 'cmd', body: { type: 'ping' } },
+  { label: 'receipt', kind: 'receipt', body: { ids: [ID_B] } },
+  { label: 'receipt resend', kind: 'receipt', body: { ids: [], resend: true } },
   { label: 'ack accepted', kind: 'ack', body: { commandId: ID_B, accepted: true } },
   {
     label: 'ack rejected',

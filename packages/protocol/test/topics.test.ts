@@ -96,7 +96,7 @@ describe('platform ids', () => {
 });
 
 describe('topic builders', () => {
-  it('builds all six topics of a platform', () => {
+  it('builds all seven topics of a platform', () => {
     const t = topics('rig-1');
     expect(t).toEqual({
       state: 'sdfl/v1/rig-1/state',
@@ -105,6 +105,7 @@ describe('topic builders', () => {
       ack: 'sdfl/v1/rig-1/ack',
       result: 'sdfl/v1/rig-1/result',
       event: 'sdfl/v1/rig-1/event',
+      receipt: 'sdfl/v1/rig-1/receipt',
     });
     expect(Object.isFrozen(t)).toBe(true);
     expect(topicFor('rig-1', 'ack')).toBe(t.ack);
@@ -180,10 +181,11 @@ describe('subscription filters', () => {
       expect(CLOUD_SUBSCRIPTIONS.some((f) => matches(f, t[kind]))).toBe(true);
     }
     expect(CLOUD_SUBSCRIPTIONS.some((f) => matches(f, t.cmd))).toBe(false);
+    expect(CLOUD_SUBSCRIPTIONS.some((f) => matches(f, t.receipt))).toBe(false);
   });
 
-  it('gives an edge only its own command topic', () => {
-    expect(edgeSubscriptions('rig-1')).toEqual(['sdfl/v1/rig-1/cmd']);
+  it('gives an edge only its own command and receipt topics', () => {
+    expect(edgeSubscriptions('rig-1')).toEqual(['sdfl/v1/rig-1/cmd', 'sdfl/v1/rig-1/receipt']);
     expect(matches(edgeSubscriptions('rig-1')[0]!, topics('rig-2').cmd)).toBe(false);
     expect(() => edgeSubscriptions('a/b')).toThrow(TopicError);
   });
