@@ -103,6 +103,8 @@ export const ACK_REASONS = [
   'INSUFFICIENT_REAGENT',
   'DUPLICATE',
   'SAFE_LATCHED',
+  /** `clearSafe` while SAFE is not latched: nothing to clear (a second clear must not reset a running stage). */
+  'NOT_SAFE',
   'UNKNOWN_EXPERIMENT',
   'BUSY',
   'INTERNAL',

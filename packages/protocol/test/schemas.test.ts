@@ -122,6 +122,8 @@ describe('schema rules', () => {
     expect(rejects('ack', { commandId, accepted: false })).toEqual(['reason']);
     expect(rejects('ack', { commandId, accepted: false, reason: 'NOPE' })).toEqual(['reason']);
     expect(rejects('ack', { commandId: 'not-a-uuid', accepted: true })).toEqual(['commandId']);
+    // NOT_SAFE: a clearSafe while SAFE is not latched.
+    expect(bodySchemas.ack.safeParse({ commandId, accepted: false, reason: 'NOT_SAFE', detail: 'not in SAFE' }).success).toBe(true);
   });
 
   it('result: done needs features, spectra and full timings; spectra arrays pair up', () => {
