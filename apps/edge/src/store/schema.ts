@@ -11,25 +11,38 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * Durable outbox of QoS 1 messages (results, events, acks) not yet acknowledged by the broker.
- * A row is written before the first publish attempt and deleted only after its PUBACK, so a row
- * survives a broker outage or a process crash and is re-sent, byte for byte, on the next connection.
+ * Durable outbox of QoS 1 messages (results, events, acks). A row is written before the first
+ * publish attempt, so it survives a broker outage or a process crash and is re-sent, byte for byte,
+ * on the next connection. An ack (or any kind the cloud does not receipt) is deleted on its PUBACK;
+ * a result or event (protocol `RECEIPTED_KINDS`) stays, with `brokerAckedAt` set, until the cloud's
+ * `receipt` names its envelope id: a PUBACK only says the broker had it.
  */
-export const outbox = sqliteTable('outbox', {
-  /**
-   * Delivery order. AUTOINCREMENT (not just ROWID) so that a seq is never reused, even after the
-   * newest rows were deleted: a resend can then never be mistaken for a newer message.
-   */
-  seq: integer('seq').primaryKey({ autoIncrement: true }),
-  /** MQTT topic, built by `@sdfl/protocol`. */
-  topic: text('topic').notNull(),
-  /** Message kind (`result`, `event`, `ack`, ...). */
-  kind: text('kind').notNull(),
-  /** The exact encoded payload (JSON text); re-sent unchanged so the envelope `id` is stable. */
-  payload: text('payload').notNull(),
-  /** When the row was appended, ms since the epoch. */
-  createdAt: integer('created_at').notNull(),
-});
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    /**
+     * Delivery order. AUTOINCREMENT (not just ROWID) so that a seq is never reused, even after the
+     * newest rows were deleted: a resend can then never be mistaken for a newer message.
+     */
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    /** MQTT topic, built by `@sdfl/protocol`. */
+    topic: text('topic').notNull(),
+    /** Message kind (`result`, `event`, `ack`, ...). */
+    kind: text('kind').notNull(),
+    /** The exact encoded payload (JSON text); re-sent unchanged so the envelope `id` is stable. */
+    payload: text('payload').notNull(),
+    /** When the row was appended, ms since the epoch. */
+    createdAt: integer('created_at').notNull(),
+    /** Envelope `id` of the payload, which a `receipt` names; `null` only for payloads without one. */
+    envelopeId: text('envelope_id'),
+    /**
+     * When the broker last PUBACKed it, ms since the epoch: the row now waits for the cloud's receipt.
+     * `null` while the broker has not acknowledged it (queued or in flight).
+     */
+    brokerAckedAt: integer('broker_acked_at'),
+  },
+  (t) => [index('outbox_envelope_id_idx').on(t.envelopeId)],
+);
 
 /**
  * Commands received from the cloud, keyed by envelope id: persisted before the handler runs and
