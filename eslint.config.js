@@ -19,6 +19,29 @@ export default tseslint.config(
     },
   },
   {
+    // The Pi's code never loads the simulator (docs/architecture.md §2): outside src/sim/ the edge
+    // imports neither packages/sim nor the sim mode, and reaches the optimizer (tfjs) only through
+    // a dynamic import() where it is used. Dynamic imports are not checked: they are the lazy path.
+    files: ['apps/edge/src/**'],
+    ignores: ['apps/edge/src/sim/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@sdfl/sim', message: 'The edge outside src/sim/ must not load the simulator: use @sdfl/hal (Clock, RealClock, Gpio).' },
+            { name: '@sdfl/optimizer', allowTypeImports: true, message: 'Load the optimizer (and tfjs) with a dynamic import() where it is used.' },
+            { name: 'aedes', message: 'The embedded broker belongs to the sim mode (src/sim/).' },
+          ],
+          patterns: [
+            { group: ['@sdfl/sim/*', '@tensorflow/*'], message: 'The edge outside src/sim/ must not load the simulator or tfjs.' },
+            { regex: '^\\.{1,2}/(.*/)?sim/', message: 'Load the sim mode lazily: import("./sim/...") inside the --sim branch.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.config.ts'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,8 +1,8 @@
-export * from './clock';
+// Clock, RealClock, the timer helpers and the GPIO contract are @sdfl/hal's; re-exported for the
+// simulator's own users, who should import them from @sdfl/hal.
+export * from '@sdfl/hal';
 export * from './optics';
 export * from './random';
-export * from './timer-host';
-export * from './real-clock';
 export * from './virtual-clock';
 export * from './devices/gpio';
 export * from './truth';

@@ -1,5 +1,5 @@
 import { type ChemistryConfig, type Condition, defaultChemistryConfig, PUMP_IDS, type PumpId } from '@sdfl/chemistry';
-import type { Clock } from './clock';
+import { type Clock, RealClock } from '@sdfl/hal';
 import { ChemyxPumpEmulator, type ChemyxPumpOptions } from './devices/chemyx-pump';
 import { InMemoryGpio, type InMemoryGpioOptions } from './devices/gpio';
 import { HdxSpectrometerEmulator, type HdxSpectrometerOptions } from './devices/hdx-spectrometer';
@@ -9,7 +9,6 @@ import { ThermalPlant, type ThermalPlantOptions } from './devices/thermal-plant'
 import type { OpticalSampleSource } from './optics';
 import { createReactorModel } from './reactor/model';
 import { ReactorSimulation } from './reactor/simulation';
-import { RealClock } from './real-clock';
 import { VirtualClock } from './virtual-clock';
 
 /** What the platform needs of a reactor: a sample source fed with the condition actually running. */

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Clock } from './clock';
-import { everyOn, sleepOn, type TimerHost } from './timer-host';
+import { type Clock, everyOn, sleepOn, type TimerHost } from '@sdfl/hal';
 import { TimerQueue } from './timer-queue';
 
 /** Options of {@link VirtualClock}. */

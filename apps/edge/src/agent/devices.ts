@@ -1,11 +1,23 @@
 import { PUMP_IDS, type PumpId } from '@sdfl/chemistry';
-import type { SimulatedPlatform } from '@sdfl/sim';
 import type { EdgeConfig } from '../config';
+import type { Gpio } from '../devices/gpio';
 import { openSerialTransport } from '../devices/chemyx-link';
 import { ChemyxPump } from '../devices/chemyx-pump';
 import { connectTcp, HdxSpectrometer } from '../devices/hdx-spectrometer';
 import { Max31855Reader } from '../devices/max31855';
 import type { AgentDevices, ControlSetup } from './agent';
+
+/**
+ * What the sim wiring below needs of packages/sim's `SimulatedPlatform`, stated structurally so
+ * that this module, which the Pi loads, never imports the simulator (docs/architecture.md §2).
+ */
+export interface SimulatedPlatformView {
+  pumps: Record<PumpId, { path: string }>;
+  spectrometers: Record<'absorption' | 'pl', { host: string; port: number }>;
+  gpio: Gpio;
+  thermocouple: { read(): number };
+  clock: { now(): number };
+}
 
 /** Devices plus how to release them. */
 export interface OpenDevices extends AgentDevices {
@@ -65,7 +77,7 @@ export async function openDevices(config: Readonly<EdgeConfig>, endpoints: Endpo
 }
 
 /** The drivers against a simulated platform: pumps over its PTYs, spectrometers over TCP. */
-export function openSimulatedDevices(config: Readonly<EdgeConfig>, platform: SimulatedPlatform): Promise<OpenDevices> {
+export function openSimulatedDevices(config: Readonly<EdgeConfig>, platform: SimulatedPlatformView): Promise<OpenDevices> {
   const endpoints: Endpoints = {
     pumps: Object.fromEntries(PUMP_IDS.map((id) => [id, { path: platform.pumps[id].path, baudRate: 38_400 }])) as Endpoints['pumps'],
     spectrometers: {
@@ -77,7 +89,7 @@ export function openSimulatedDevices(config: Readonly<EdgeConfig>, platform: Sim
 }
 
 /** The control loop in this thread against the simulated platform's GPIO and thermocouple (virtual time). */
-export function simulatedControl(platform: SimulatedPlatform): ControlSetup {
+export function simulatedControl(platform: SimulatedPlatformView): ControlSetup {
   return {
     kind: 'inline',
     gpio: platform.gpio,

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RealClock } from '@sdfl/sim';
+import { RealClock } from '@sdfl/hal';
 import { pino } from 'pino';
 import type { EdgeConfig } from '../config';
 import { openEdgeDb } from '../store/index';

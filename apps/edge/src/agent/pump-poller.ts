@@ -1,6 +1,6 @@
 import { PUMP_IDS, type PumpId } from '@sdfl/chemistry';
 import type { BodyInput } from '@sdfl/protocol';
-import type { Clock } from '@sdfl/sim';
+import type { Clock } from '@sdfl/hal';
 import type { ControlPort } from '../control/control-loop';
 import type { PumpStatus } from '../control/interlocks';
 

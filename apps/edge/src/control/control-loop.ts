@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { PumpId } from '@sdfl/chemistry';
-import type { Clock } from '@sdfl/sim';
+import type { Clock } from '@sdfl/hal';
 import type { Gpio, GpioLevel } from '../devices/gpio';
 import { type ControlInputs, type InterlockMonitor, type InterlockName, type PumpObservation, type Trip } from './interlocks';
 import { JitterRecorder, type JitterStats } from './jitter';

@@ -4,7 +4,7 @@
  * period, and drives the outputs SAFE itself; pumps are stopped by the main thread on its request.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { RealClock } from '@sdfl/sim';
+import { RealClock } from '@sdfl/hal';
 import { type Gpio, type GpioLevel, type GpioLine, offLevel } from '../devices/gpio';
 import { SoftwareHeater } from '../devices/heater';
 import { IioThermocoupleReader } from '../devices/iio-thermocouple';

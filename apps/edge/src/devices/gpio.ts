@@ -1,16 +1,14 @@
 /**
- * The edge's GPIO interface (DEVICES.md §4): four lines, written and read as the *level at the pin*
+ * The edge's GPIO (docs/devices.md §4): four lines, written and read as the *level at the pin*
  * (0/1). Polarity lives with whoever drives a line — the lamp shutter's open level is a config
- * value — so the same interface fits the in-memory GPIO of packages/sim and `onoff` on the Pi.
+ * value — so one interface fits `onoff` on the Pi and the simulator's in-memory GPIO.
  *
- * The interface is packages/sim's (type-only import: nothing of the simulator loads at run time).
+ * The contract (lines, levels, `Gpio`) is @sdfl/hal's, the leaf package both sides implement;
+ * this module adds what only the edge needs (pin map, polarity, safe levels).
  */
-import type { GpioLevel, GpioLine } from '@sdfl/sim';
+import type { GpioLevel, GpioLine } from '@sdfl/hal';
 
-export type { Gpio, GpioLevel, GpioLine } from '@sdfl/sim';
-
-/** Lines the host may write; `estop` is an input. */
-export const GPIO_OUTPUT_LINES = ['ssr', 'uvLed', 'shutter'] as const satisfies readonly GpioLine[];
+export { GPIO_OUTPUT_LINES, type Gpio, type GpioLevel, type GpioLine } from '@sdfl/hal';
 
 /** BCM line numbers of the four lines (config `devices.gpio.pins`). */
 export type GpioPinMap = Record<GpioLine, number>;

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { Clock } from '../clock';
+import type { Clock } from '@sdfl/hal';
 import { createRandom, type RandomSource } from '../random';
 import { SyringeDrive, type SyringeDriveOptions, type SyringeDriveState } from './syringe-drive';
 

@@ -1,29 +1,5 @@
+import { type Gpio, type GpioLevel, type GpioLine, isGpioLevel } from '@sdfl/hal';
 import { SimDeviceError } from './device-error';
-
-/**
- * The edge's four GPIO lines (DEVICES.md §4): outputs `ssr` (heater solid-state relay), `uvLed`
- * (300 nm PL excitation), `shutter` (absorption lamp shutter); input `estop` (e-stop / enclosure).
- */
-export type GpioLine = 'ssr' | 'uvLed' | 'shutter' | 'estop';
-export type GpioLevel = 0 | 1;
-
-/** Lines the host may write; `estop` is an input. */
-export const GPIO_OUTPUT_LINES = ['ssr', 'uvLed', 'shutter'] as const satisfies readonly GpioLine[];
-
-/**
- * GPIO as the edge agent sees it. The edge implements it over `onoff` (sysfs) on the Pi; this
- * package implements it in memory, wired to the thermal plant and the spectrometers' light.
- */
-export interface Gpio {
-  /** Drives an output line. Rejects for the input line `estop`. */
-  write(line: GpioLine, value: GpioLevel): Promise<void>;
-  /** Current level of a line (outputs read back what was written). */
-  read(line: GpioLine): Promise<GpioLevel>;
-  /** Calls `cb` with the new level on every change of `line`; returns an unsubscribe function. */
-  watch(line: GpioLine, cb: (value: GpioLevel) => void): () => void;
-  /** Releases the lines; later calls reject. */
-  close(): Promise<void>;
-}
 
 /** Light state as the spectrometer emulators need it (read synchronously at each acquisition). */
 export interface LightState {
@@ -114,7 +90,7 @@ export class InMemoryGpio implements Gpio, LightState {
   }
 
   private set(line: GpioLine, value: GpioLevel): void {
-    if (value !== 0 && value !== 1) throw new TypeError(`GPIO level must be 0 or 1, got ${String(value)}`);
+    if (!isGpioLevel(value)) throw new TypeError(`GPIO level must be 0 or 1, got ${String(value)}`);
     if (this.levels[line] === value) return;
     this.levels[line] = value;
     for (const cb of [...(this.watchers.get(line) ?? [])]) cb(value);

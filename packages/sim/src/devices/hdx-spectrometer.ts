@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Clock } from '../clock';
+import type { Clock } from '@sdfl/hal';
 import type { OpticalSampleSource } from '../optics';
 import { SimDeviceError } from './device-error';
 import type { LightState } from './gpio';

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import type { Clock } from '@sdfl/hal';
 
 /** Chemyx `status` codes (DEVICES.md §1 [V]): 0 stopped, 1 running, 2 paused, 3 delayed, 4 stalled. */
 export type PumpStatus = 0 | 1 | 2 | 3 | 4;

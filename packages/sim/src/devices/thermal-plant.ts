@@ -1,5 +1,4 @@
-import type { Clock } from '../clock';
-import type { GpioLevel, GpioLine } from './gpio';
+import type { Clock, GpioLevel, GpioLine } from '@sdfl/hal';
 
 /** What the plant needs of the GPIO: the SSR line's level and its edges. */
 export interface SsrInput {

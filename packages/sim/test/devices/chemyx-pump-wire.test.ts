@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChemyxPumpEmulator, type ChemyxPumpOptions } from '../../src/devices/chemyx-pump';
 import { createDuplexPair } from '../../src/devices/duplex-pair';
 import { serveOnPty, type SerialPtyLink } from '../../src/devices/serial-pty-server';
-import { RealClock } from '../../src/real-clock';
+import { RealClock } from '@sdfl/hal';
 import { PromptReader, socatAvailable } from './helpers';
 
 /** One side of a live link to a pump emulator, as a driver would hold it. */

@@ -3,7 +3,7 @@ import { InMemoryGpio } from '../../src/devices/gpio';
 import { HdxSpectrumModel } from '../../src/devices/hdx-spectrum';
 import { HdxSpectrometerEmulator } from '../../src/devices/hdx-spectrometer';
 import type { OpticalSampleSource } from '../../src/optics';
-import { RealClock } from '../../src/real-clock';
+import { RealClock } from '@sdfl/hal';
 import { buildFrame, countsOf, ObpTestClient } from './obp-client';
 
 /** A product emitting a 450 nm band of relative height 1. */

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryGpio } from '../../src/devices/gpio';
 import { HdxSpectrometerEmulator, type HdxSpectrometerOptions } from '../../src/devices/hdx-spectrometer';
 import type { OpticalSampleSource } from '../../src/optics';
-import { RealClock } from '../../src/real-clock';
+import { RealClock } from '@sdfl/hal';
 import { buildFrame, countsOf, ObpTestClient } from './obp-client';
 
 const T = {

@@ -1,6 +1,9 @@
+import { abortReason } from './abort';
+
 /**
  * The one primitive a clock implementation provides, and the Clock verbs built on it, so that
- * `sleep` and `every` (abort handling, absolute deadlines) are written once for every clock.
+ * `sleep` and `every` (abort handling, absolute deadlines) are written once for every clock: the
+ * real one here and the simulator's virtual one.
  */
 export interface TimerHost {
   now(): number;
@@ -11,12 +14,10 @@ export interface TimerHost {
   schedule(atMs: number, fire: () => void): () => void;
 }
 
-/** The signal's reason (an AbortError DOMException unless the aborter gave one). */
-const reasonOf = (signal: AbortSignal): Error => signal.reason as Error;
-
 /**
  * `Clock.sleep` on a host: resolves at now + ms, rejects with the signal's reason as soon as it
- * aborts (and then never resolves). Negative `ms` counts as 0; `Infinity` waits for the abort only.
+ * aborts (and then never resolves). Negative `ms` counts as 0; `Infinity` waits for the abort only;
+ * NaN rejects with a RangeError.
  */
 export function sleepOn(host: TimerHost, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -25,13 +26,13 @@ export function sleepOn(host: TimerHost, ms: number, signal?: AbortSignal): Prom
       return;
     }
     if (signal?.aborted) {
-      reject(reasonOf(signal));
+      reject(abortReason(signal));
       return;
     }
     let cancel = () => {};
     const onAbort = () => {
       cancel();
-      reject(reasonOf(signal!));
+      reject(abortReason(signal!));
     };
     if (ms !== Infinity) {
       cancel = host.schedule(host.now() + Math.max(0, ms), () => {
@@ -46,7 +47,8 @@ export function sleepOn(host: TimerHost, ms: number, signal?: AbortSignal): Prom
 /**
  * `Clock.every` on a host: ticks at start + k x period (k = 1, 2, ...) so that errors never
  * accumulate; a tick that runs past later deadlines skips them. The next tick is armed before
- * `fn` runs, so a throwing `fn` does not stop the schedule.
+ * `fn` runs, so a throwing `fn` does not stop the schedule. Throws a RangeError unless `periodMs`
+ * is a positive finite number.
  */
 export function everyOn(host: TimerHost, periodMs: number, fn: () => void, signal?: AbortSignal): () => void {
   if (!(periodMs > 0) || !Number.isFinite(periodMs)) throw new RangeError(`every: periodMs must be a positive finite number, got ${periodMs}`);

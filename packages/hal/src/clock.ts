@@ -1,6 +1,6 @@
 /**
- * Time source injected into every time-dependent part of the sim and the edge agent, so the same
- * code runs in real time, under test control, or accelerated (STYLE.md convention 6).
+ * Time source injected into every time-dependent part of the edge agent and the simulator, so the
+ * same code runs in real time, under test control, or accelerated (docs/conventions.md §6).
  *
  * Contract:
  * - `now()` is milliseconds since the Unix epoch on this clock's timeline (monotonic non-decreasing).
