@@ -9,4 +9,6 @@ export * from './study';
 export * from './twin';
 // ENN surrogate and the tfjs backend selection.
 export * from './enn/index';
+// GP surrogate.
+export * from './gp/index';
 export * from './backend';

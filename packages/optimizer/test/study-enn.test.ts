@@ -1,11 +1,11 @@
-/** The study with its real default surrogate (the ENN): restore must continue identically. */
+/** The study with the real ENN surrogate: restore must continue identically. */
 import { describe, expect, it } from 'vitest';
 import { createStudy, restoreStudy, type StudyState } from '../src/study';
 import { cubeSpace } from './helpers/kernel-ensemble';
 
 const f = (u: readonly number[]) => Math.sin(3 * u[0]!) + u[1]! * u[2]!;
 
-describe('study with the default ENN', () => {
+describe('study with the ENN surrogate', () => {
   it('restore (from the JSON snapshot, or by refitting) gives the same next suggestion', async () => {
     const study = createStudy({
       space: cubeSpace(3),
@@ -15,6 +15,7 @@ describe('study with the default ENN', () => {
         { policy: 'ei', count: 3, params: { candidates: 1024 } },
       ],
       seed: 8,
+      surrogate: 'enn',
     });
     for (const s of await study.ask(6)) study.tell(s.id, f(s.cube));
     const [first] = await study.ask();

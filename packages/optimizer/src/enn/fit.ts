@@ -6,7 +6,10 @@ import { EnnError } from './errors';
 import { encodeInputs, initLayers, layerSizes, rescaleOutput } from './layers';
 import { createRng, hashUniform } from './rng';
 import { trainBatched } from './train';
-import { DEFAULT_STRUCTURE, type EnnStructure, type Scaler } from './types';
+import { scalerOf } from './scaler';
+import { DEFAULT_STRUCTURE, type EnnStructure } from './types';
+
+export { scalerOf } from './scaler';
 
 /** Observations: `x` rows are points of [0,1]^d, `y` the measured objective (original units). */
 export interface EnnData {
@@ -124,14 +127,6 @@ function checkStructure(s: EnnStructure): EnnStructure {
   }
   layerSizes(1, s);
   return s;
-}
-
-/** Mean and population std; a constant target gets std 1 so the scaling stays finite. */
-export function scalerOf(y: readonly number[]): Scaler {
-  const mean = y.reduce((a, b) => a + b, 0) / y.length;
-  const variance = y.reduce((a, b) => a + (b - mean) ** 2, 0) / y.length;
-  const std = Math.sqrt(variance);
-  return { mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
 }
 
 /** Poisson(1) inverse CDF from one uniform (k! grows fast, 12 terms are plenty). */

@@ -1,6 +1,6 @@
 /** `createStudy` and `restoreStudy`: the two ways to obtain a {@link Study}. */
 import { createPrng } from '../sampling/prng';
-import { defaultFit, defaultLoad } from './default-surrogate';
+import { loadSurrogate, surrogateFit } from './default-surrogate';
 import { ModelManager } from './model-manager';
 import { checkState, initialState, validateOptions } from './options';
 import { Study } from './study';
@@ -43,8 +43,8 @@ export function restoreStudy<C>(state: StudyState, deps: StudyDeps<C>): Study<C>
 function managerFor(s: StudyState, fit?: SurrogateFactory, load?: SurrogateLoader, priorModel?: SnapshotSurrogate, priorSnapshot?: unknown): ModelManager {
   return new ModelManager({
     seed: s.seed,
-    fit: fit ?? defaultFit,
-    load: load ?? (fit ? undefined : defaultLoad),
+    fit: fit ?? surrogateFit(s.options.surrogate ?? 'enn'),
+    load: load ?? (fit ? undefined : loadSurrogate),
     warmStart: s.options.warmStart,
     minFitData: s.options.minFitData,
     ...(priorModel ? { priorModel } : {}),

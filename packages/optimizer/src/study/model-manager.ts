@@ -100,14 +100,18 @@ export class ModelManager {
   }
 
   /**
-   * The base model updated with fantasies of the pending experiments: refitted (seeded by the
-   * base version and the fantasy count) or, for the prior model or with `refit: false`, overlaid.
+   * The base model updated with fantasies of the pending experiments: conditioned on them (models
+   * with `withData`, e.g. the GP), refitted (seeded by the base version and the fantasy count) or,
+   * for the prior model or with `refit: false`, overlaid.
    */
   async withFantasies(base: VersionedModel, data: TrainingData, fantasies: readonly Fantasy[]): Promise<Surrogate> {
     if (fantasies.length === 0) return base.model;
     if (!this.o.pending.refit || base.version === 0) return fantasyOverlay(base.model, fantasies, this.o.pending.overlayWidth);
     const x = [...data.x, ...fantasies.map((f) => [...f.cube])];
     const y = [...data.y, ...fantasies.map((f) => f.value)];
+    // A GP conditions on the fantasies with its hyper-parameters kept (the kriging believer proper).
+    const withData = (base.model as SnapshotSurrogate).withData;
+    if (withData) return withData.call(base.model, { x, y });
     const init = this.o.warmStart ? (base.model as SnapshotSurrogate) : undefined;
     return this.o.fit({ x, y }, { seed: deriveSeed(this.o.seed, 'fantasy', base.version, fantasies.length), ...(init ? { init } : {}) });
   }

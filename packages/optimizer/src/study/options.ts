@@ -6,6 +6,7 @@ import {
   type Observation,
   type PriorObservation,
   STUDY_FORMAT,
+  DEFAULT_SURROGATE,
   type StageSpec,
   type StudyOptions,
   type StudyState,
@@ -15,11 +16,12 @@ import {
 const POLICIES = new Set<string>(['lhs', 'sobol', 'random', ...MODEL_POLICIES]);
 
 /** Checks the schedule, objective and space; throws StudyError('INVALID_OPTIONS') listing every problem. */
-export function validateOptions(o: Pick<StudyOptions, 'space' | 'objective' | 'schedule' | 'seed'>): void {
+export function validateOptions(o: Pick<StudyOptions, 'space' | 'objective' | 'schedule' | 'seed' | 'surrogate'>): void {
   const problems: string[] = [];
   if (!Number.isInteger(o.space.dim) || o.space.dim < 1) problems.push(`space.dim must be a positive integer, got ${o.space.dim}`);
   if (!Number.isFinite(o.seed)) problems.push('seed must be a finite number');
   if (o.objective.direction !== 'maximize' && o.objective.direction !== 'minimize') problems.push(`objective.direction must be maximize or minimize`);
+  if (o.surrogate !== undefined && !['enn', 'gp', 'auto'].includes(o.surrogate)) problems.push(`surrogate '${String(o.surrogate)}' is not one of enn, gp, auto`);
   if (o.schedule.length === 0) problems.push('schedule needs at least one stage');
   o.schedule.forEach((s, i) => {
     if (!POLICIES.has(s.policy)) problems.push(`schedule[${i}].policy '${s.policy}' is not one of ${[...POLICIES].join(', ')}`);
@@ -74,6 +76,7 @@ export function initialState(o: StudyOptions, rng: number[]): StudyState {
     objective: { ...o.objective },
     schedule: o.schedule.map((s: StageSpec) => structuredClone(s)),
     options: {
+      surrogate: o.surrogate ?? DEFAULT_SURROGATE,
       allowReplicates: o.allowReplicates ?? false,
       minFitData: o.minFitData ?? 3,
       warmStart: o.warmStart ?? false,

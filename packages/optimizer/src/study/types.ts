@@ -39,8 +39,21 @@ export interface TrainingData {
   y: number[];
 }
 
-/** A surrogate that can be serialized (e.g. the ENN). */
-export type SnapshotSurrogate = Surrogate & { toJSON(): unknown };
+/**
+ * A surrogate that can be serialized (the ENN, the GP). `withData`, when present, gives the same
+ * model (hyper-parameters kept) conditioned on other data: the study uses it for the fantasies of
+ * pending experiments instead of a refit (the GP has it; a refitted ENN would differ anyway).
+ */
+export type SnapshotSurrogate = Surrogate & { toJSON(): unknown; withData?(data: TrainingData): SnapshotSurrogate };
+
+/**
+ * Built-in surrogates: `enn` (ensemble of networks, the paper's), `gp` (Gaussian process, ARD
+ * Matern-5/2, MAP hyper-parameters), `auto` (GP up to `AUTO_GP_MAX_POINTS` observations, ENN beyond).
+ */
+export type SurrogateKind = 'enn' | 'gp' | 'auto';
+
+/** Default {@link SurrogateKind} of new studies (see README of the optimizer bench for why). */
+export const DEFAULT_SURROGATE: SurrogateKind = 'auto';
 
 /** Options the study passes to a {@link SurrogateFactory}. */
 export interface FitOptions {
@@ -99,9 +112,14 @@ export interface StudyOptions<C = unknown> {
   schedule: readonly StageSpec[];
   /** Seed of every random choice (designs, candidates, model fits). */
   seed: number;
-  /** Surrogate trainer. Default: the ENN (`fitEnn` with its default structure). */
+  /**
+   * Built-in surrogate when no `fit` is given; recorded in the state, so `restoreStudy` rebuilds
+   * the same kind. Default {@link DEFAULT_SURROGATE}.
+   */
+  surrogate?: SurrogateKind;
+  /** Surrogate trainer; overrides `surrogate`. Default: the built-in `surrogate`. */
   fit?: SurrogateFactory;
-  /** Rebuilds a model snapshot on restore (avoids refitting). Default: the ENN loader. */
+  /** Rebuilds a model snapshot on restore (avoids refitting). Default: `loadSurrogate` (ENN, GP, log-output). */
   load?: SurrogateLoader;
   prior?: StudyPrior;
   pending?: PendingOptions;
@@ -182,6 +200,8 @@ export interface StudyState {
   objective: Objective;
   schedule: StageSpec[];
   options: {
+    /** Built-in surrogate used without a `fit` dependency; absent in states written before it existed (= `enn`). */
+    surrogate?: SurrogateKind;
     allowReplicates: boolean;
     minFitData: number;
     warmStart: boolean;

@@ -1,0 +1,170 @@
+/**
+ * Gaussian-process surrogate (exact GP regression, Rasmussen & Williams 2006, Alg. 2.1): ARD
+ * Matern-5/2 kernel, constant mean (the training mean), Gaussian noise. Prediction is the latent
+ * posterior f | data (noise excluded), so EI and MV see model uncertainty, not measurement noise.
+ */
+import type { Scaler } from '../enn/types';
+import type { Prediction } from '../surrogate';
+import { cholesky, solveLower, solveUpper } from './linalg';
+import { GP_FORMAT, type GpHyper, type GpJson, type GpMetadata } from './types';
+
+const SQRT5 = Math.sqrt(5);
+/** Added to the diagonal of every kernel matrix (standardized units) for numerical stability. */
+export const GP_JITTER = 1e-8;
+
+/** Matern-5/2 correlation at scaled distance r: (1 + sqrt5 r + 5 r^2 / 3) exp(-sqrt5 r). */
+export function matern52(r: number): number {
+  const s = SQRT5 * r;
+  return (1 + s + (s * s) / 3) * Math.exp(-s);
+}
+
+/** Error raised for bad GP data or snapshots. */
+export class GpError extends Error {
+  override readonly name = 'GpError';
+  constructor(
+    readonly code: 'INVALID_DATA' | 'INVALID_JSON' | 'NOT_POSITIVE_DEFINITE',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A GP conditioned on its training set. Create with `fitGp`, {@link Gp.fromJSON} or
+ * {@link Gp.withData}. Satisfies the ensemble-shaped `Surrogate` contract with two "members",
+ * mean + std and mean - std: their mean and population std are exactly the posterior's, so
+ * member-based code (log-output back-transform, SHAP spread) works unchanged.
+ */
+export class Gp {
+  readonly members = 2;
+  readonly dim: number;
+  private readonly invL2: Float64Array;
+  private readonly chol: Float64Array;
+  private readonly alpha: Float64Array;
+  private readonly xs: Float64Array;
+  readonly nTrain: number;
+
+  constructor(
+    readonly hyper: Readonly<GpHyper>,
+    readonly yScaler: Readonly<Scaler>,
+    private readonly x: readonly (readonly number[])[],
+    private readonly y: readonly number[],
+    readonly metadata: Readonly<GpMetadata>,
+  ) {
+    this.dim = hyper.lengthscales.length;
+    const n = y.length;
+    this.nTrain = n;
+    this.invL2 = Float64Array.from(hyper.lengthscales, (l) => 1 / (l * l));
+    this.xs = flatten(x, this.dim);
+    const k = kernelMatrix(this.xs, n, this.dim, this.invL2, hyper.signalVariance);
+    for (let i = 0; i < n; i++) k[i * n + i]! += hyper.noiseVariance + GP_JITTER;
+    const l = cholesky(k, n);
+    if (!l) throw new GpError('NOT_POSITIVE_DEFINITE', 'GP kernel matrix is not positive definite');
+    this.chol = l;
+    const z = Float64Array.from(y, (v) => (v - yScaler.mean) / yScaler.std);
+    this.alpha = solveUpper(l, n, solveLower(l, n, z));
+  }
+
+  /** Posterior mean and std of the latent function (original units) at each row of `x`. */
+  predict(x: readonly (readonly number[])[]): Prediction {
+    const { dim, nTrain: n, xs, invL2, chol, alpha } = this;
+    const sf2 = this.hyper.signalVariance;
+    const mean = new Float64Array(x.length);
+    const std = new Float64Array(x.length);
+    const ks = new Float64Array(n);
+    for (let p = 0; p < x.length; p++) {
+      const row = x[p]!;
+      if (row.length !== dim) throw new GpError('INVALID_DATA', `expected ${dim} inputs, got ${row.length}`);
+      let m = 0;
+      for (let i = 0; i < n; i++) {
+        let r2 = 0;
+        const o = i * dim;
+        for (let k = 0; k < dim; k++) {
+          const d = row[k]! - xs[o + k]!;
+          r2 += d * d * invL2[k]!;
+        }
+        const kv = sf2 * matern52(Math.sqrt(r2));
+        ks[i] = kv;
+        m += kv * alpha[i]!;
+      }
+      solveLower(chol, n, ks);
+      let vv = 0;
+      for (let i = 0; i < n; i++) vv += ks[i]! * ks[i]!;
+      mean[p] = m * this.yScaler.std + this.yScaler.mean;
+      std[p] = Math.sqrt(Math.max(sf2 - vv, 0)) * this.yScaler.std;
+    }
+    return { mean, std };
+  }
+
+  /** The two sigma points mean + std and mean - std (see the class comment). */
+  predictMembers(x: readonly (readonly number[])[]): Float64Array[] {
+    const { mean, std } = this.predict(x);
+    return [mean.map((m, i) => m + std[i]!), mean.map((m, i) => m - std[i]!)];
+  }
+
+  /**
+   * The same GP (hyper-parameters and output scaler) conditioned on other data, e.g. the training
+   * set plus fantasies of pending experiments: no hyper-parameter search, one factorisation.
+   */
+  withData(data: { x: readonly (readonly number[])[]; y: readonly number[] }): Gp {
+    return new Gp(this.hyper, this.yScaler, data.x.map((r) => [...r]), [...data.y], { ...this.metadata, nTrain: data.y.length, logPosterior: null });
+  }
+
+  /** Plain JSON (hyper-parameters, scaler, training set). */
+  toJSON(): GpJson {
+    return {
+      format: GP_FORMAT,
+      dim: this.dim,
+      hyper: { lengthscales: [...this.hyper.lengthscales], signalVariance: this.hyper.signalVariance, noiseVariance: this.hyper.noiseVariance },
+      yScaler: { ...this.yScaler },
+      x: this.x.map((r) => [...r]),
+      y: [...this.y],
+      metadata: { ...this.metadata },
+    };
+  }
+
+  /** Rebuilds a GP from {@link Gp.toJSON} output; predictions are identical. */
+  static fromJSON(json: GpJson): Gp {
+    if (json?.format !== GP_FORMAT) throw new GpError('INVALID_JSON', `unknown GP format ${String(json?.format)}`);
+    const { dim, hyper, x, y } = json;
+    const ok =
+      Array.isArray(hyper?.lengthscales) &&
+      hyper.lengthscales.length === dim &&
+      hyper.lengthscales.every((l) => l > 0) &&
+      hyper.signalVariance > 0 &&
+      hyper.noiseVariance >= 0 &&
+      Array.isArray(x) &&
+      Array.isArray(y) &&
+      x.length === y.length &&
+      y.length > 0 &&
+      x.every((r) => r.length === dim);
+    if (!ok) throw new GpError('INVALID_JSON', 'GP snapshot has inconsistent hyper-parameters or data');
+    return new Gp({ ...hyper, lengthscales: [...hyper.lengthscales] }, { ...json.yScaler }, x, y, { ...json.metadata });
+  }
+}
+
+/** Row-major copy of points (n x dim). */
+export function flatten(x: readonly (readonly number[])[], dim: number): Float64Array {
+  const out = new Float64Array(x.length * dim);
+  x.forEach((r, i) => out.set(r, i * dim));
+  return out;
+}
+
+/** Signal part of the kernel matrix, sf2 * matern52(r_ij), n x n. */
+function kernelMatrix(xs: Float64Array, n: number, dim: number, invL2: Float64Array, sf2: number): Float64Array {
+  const k = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    k[i * n + i] = sf2;
+    for (let j = 0; j < i; j++) {
+      let r2 = 0;
+      for (let d = 0; d < dim; d++) {
+        const t = xs[i * dim + d]! - xs[j * dim + d]!;
+        r2 += t * t * invL2[d]!;
+      }
+      const v = sf2 * matern52(Math.sqrt(r2));
+      k[i * n + j] = v;
+      k[j * n + i] = v;
+    }
+  }
+  return k;
+}

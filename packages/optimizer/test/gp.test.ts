@@ -1,0 +1,148 @@
+/** The GP surrogate: likelihood gradients, fit quality, uncertainty, determinism and snapshots. */
+import { describe, expect, it } from 'vitest';
+import { r2 } from '../src/enn/metrics';
+import { fitGp, Gp, GpError, matern52 } from '../src/gp/index';
+import { negLogPosterior } from '../src/gp/fit';
+import { cholesky, choleskyInverse, solveLower, solveUpper } from '../src/gp/linalg';
+import { minimizeLbfgs } from '../src/gp/lbfgs';
+import { createPrng, uniformSample } from '../src/sampling/prng';
+
+/** Smooth 7-D target with curvature and an interaction (as bench/latency.ts). */
+const smooth = (x: readonly number[]) =>
+  x.reduce((a, v, i) => a + Math.sin(2 * v + 0.3 * i) * (1 + 0.2 * i), 0) +
+  3 * Math.exp(-x.reduce((a, v, i) => a + (v - 0.6) ** 2 * (i < 2 ? 6 : 1), 0)) +
+  2 * (x[0]! - 0.5) * (x[1]! - 0.5);
+
+describe('linear algebra and L-BFGS', () => {
+  it('Cholesky, solves and inverse agree with the matrix', () => {
+    const a = Float64Array.from([4, 2, 0.6, 2, 5, 1.5, 0.6, 1.5, 3]);
+    const l = cholesky(a, 3)!;
+    const inv = choleskyInverse(l, 3);
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        let s = 0;
+        for (let k = 0; k < 3; k++) s += a[i * 3 + k]! * inv[k * 3 + j]!;
+        expect(s).toBeCloseTo(i === j ? 1 : 0, 12);
+      }
+    }
+    const x = solveUpper(l, 3, solveLower(l, 3, Float64Array.from([1, 2, 3])));
+    for (let i = 0; i < 3; i++) expect(a[i * 3]! * x[0]! + a[i * 3 + 1]! * x[1]! + a[i * 3 + 2]! * x[2]!).toBeCloseTo(i + 1, 12);
+    expect(cholesky(Float64Array.from([1, 2, 2, 1]), 2)).toBeNull();
+  });
+
+  it('L-BFGS finds the minimum of the Rosenbrock function', () => {
+    const fg = (v: Float64Array) => {
+      const [x, y] = [v[0]!, v[1]!];
+      return { f: (1 - x) ** 2 + 100 * (y - x * x) ** 2, g: Float64Array.from([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)]) };
+    };
+    const r = minimizeLbfgs(fg, Float64Array.from([-1.2, 1]), { maxIterations: 200 });
+    expect(r.x[0]).toBeCloseTo(1, 4);
+    expect(r.x[1]).toBeCloseTo(1, 4);
+  });
+});
+
+describe('GP surrogate', () => {
+  // Reference values computed independently with numpy (explicit K^-1 of the 3 x 3 kernel matrix).
+  const X3 = [[0], [0.5], [1]];
+  const Y3 = [1, -0.5, 0.25];
+  const HYPER = { lengthscales: [0.4], signalVariance: 1.5, noiseVariance: 0.01 };
+
+  it('matches hand-computed posterior mean and variance on a 3-point example', () => {
+    const gp = new Gp(HYPER, { mean: 0, std: 1 }, X3, Y3, { nTrain: 3, seed: 0, logPosterior: null, nHyper: 3 });
+    const p = gp.predict([[0.25], [0.8]]);
+    expect(p.mean[0]).toBeCloseTo(0.21712918, 7);
+    expect(p.mean[1]).toBeCloseTo(-0.13702522, 7);
+    expect(p.std[0]! ** 2).toBeCloseTo(0.27016247, 7);
+    expect(p.std[1]! ** 2).toBeCloseTo(0.24968022, 7);
+  });
+
+  it('matches the hand-computed log marginal likelihood on the 3-point example', () => {
+    const theta = Float64Array.from([Math.log(0.4), Math.log(1.5), Math.log(0.01)]);
+    // The objective is -(log ML + log prior); remove the three log-normal prior terms.
+    const prior = (theta[0]! - Math.SQRT2) ** 2 / 6 + theta[1]! ** 2 / 2 + (theta[2]! + 4) ** 2 / 2;
+    expect(negLogPosterior(X3, Float64Array.from(Y3), 1)(theta).f - prior).toBeCloseTo(3.972041123764874, 9);
+  });
+
+  it('has analytic likelihood gradients that match finite differences', () => {
+    const x = uniformSample(15, 3, createPrng(1));
+    const z = Float64Array.from(x, (u) => Math.sin(4 * u[0]!) + u[1]! - 0.5);
+    const nl = negLogPosterior(x, z, 3);
+    const theta = Float64Array.from([-0.7, 0.1, 0.9, 0.2, -3]);
+    const { g } = nl(theta);
+    theta.forEach((_, k) => {
+      const up = Float64Array.from(theta);
+      const down = Float64Array.from(theta);
+      up[k]! += 1e-6;
+      down[k]! -= 1e-6;
+      expect(g[k]!).toBeCloseTo((nl(up).f - nl(down).f) / 2e-6, 5);
+    });
+  });
+
+  it('fits a smooth 7-D function from 60 points with test R^2 > 0.9', () => {
+    const x = uniformSample(60, 7, createPrng(2));
+    const gp = fitGp({ x, y: x.map(smooth) }, { seed: 1 });
+    const test = uniformSample(500, 7, createPrng(3));
+    expect(r2(test.map(smooth), gp.predict(test).mean)).toBeGreaterThan(0.9);
+  });
+
+  it('learns a long length scale for an inert input', () => {
+    const x = uniformSample(40, 3, createPrng(4));
+    const gp = fitGp({ x, y: x.map((u) => Math.sin(5 * u[0]!) + 2 * u[1]! ** 2) }, { seed: 1 });
+    const [l0, l1, l2] = gp.hyper.lengthscales;
+    expect(l2!).toBeGreaterThan(3 * Math.max(l0!, l1!));
+  });
+
+  it('is certain at the data (noise-free data) and uncertain far from it', () => {
+    const x = [[0.1], [0.3], [0.35], [0.5]];
+    const y = x.map((u) => Math.sin(6 * u[0]!));
+    const gp = fitGp({ x, y }, { seed: 1 });
+    const p = gp.predict([...x, [0.95]]);
+    x.forEach((_, i) => expect(Math.abs(p.mean[i]! - y[i]!)).toBeLessThan(0.05));
+    expect(p.std[4]!).toBeGreaterThan(5 * Math.max(...p.std.subarray(0, 4)));
+    // Two members whose mean and population std are the posterior's.
+    const [a, b] = gp.predictMembers([[0.95]]);
+    expect((a![0]! + b![0]!) / 2).toBeCloseTo(p.mean[4]!, 12);
+    expect((a![0]! - b![0]!) / 2).toBeCloseTo(p.std[4]!, 12);
+  });
+
+  it('is deterministic for given data and seed and round-trips through JSON text', () => {
+    const x = uniformSample(25, 4, createPrng(5));
+    const y = x.map((u) => smooth([...u, 0.5, 0.5, 0.5]));
+    const a = fitGp({ x, y }, { seed: 9 });
+    const b = fitGp({ x, y }, { seed: 9 });
+    expect(b.hyper).toEqual(a.hyper);
+    const back = Gp.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    const q = uniformSample(50, 4, createPrng(6));
+    expect(back.predict(q)).toEqual(a.predict(q));
+    expect(back.metadata).toEqual(a.metadata);
+    expect(() => Gp.fromJSON({ ...a.toJSON(), format: 'nope' } as never)).toThrow(GpError);
+    expect(() => Gp.fromJSON({ ...a.toJSON(), y: [1] })).toThrow(/inconsistent/);
+  });
+
+  it('withData keeps the hyper-parameters: a believer fantasy keeps the mean and shrinks the spread to the noise there', () => {
+    const x = uniformSample(12, 2, createPrng(7));
+    const y = x.map((u) => u[0]! * 3 - u[1]!);
+    const gp = fitGp({ x, y }, { seed: 1 });
+    const p = [0.9, 0.05];
+    const before = gp.predict([p]);
+    const after = gp.withData({ x: [...x, p], y: [...y, before.mean[0]!] }).predict([p]);
+    expect(after.mean[0]).toBeCloseTo(before.mean[0]!, 6);
+    expect(after.std[0]!).toBeLessThan(0.5 * before.std[0]!);
+    // Posterior variance at a point observed once with noise variance s2 is below s2.
+    expect(after.std[0]!).toBeLessThan(Math.sqrt(gp.hyper.noiseVariance) * gp.yScaler.std);
+  });
+
+  it('fits hyper-parameters on a seeded subset above hyperMaxPoints, the posterior on every point', () => {
+    const x = uniformSample(80, 2, createPrng(8));
+    const gp = fitGp({ x, y: x.map((u) => Math.cos(3 * u[0]!) * u[1]!) }, { seed: 1, hyperMaxPoints: 30 });
+    expect(gp.metadata).toMatchObject({ nTrain: 80, nHyper: 30 });
+    expect(gp.predict([x[79]!]).std[0]!).toBeLessThan(0.01);
+  });
+
+  it('checks its data and has the Matern-5/2 shape', () => {
+    expect(() => fitGp({ x: [[0.1], [0.2]], y: [1] })).toThrow(GpError);
+    expect(() => fitGp({ x: [[0.1], [NaN]], y: [1, 2] })).toThrow(/finite/);
+    expect(matern52(0)).toBe(1);
+    expect(matern52(1)).toBeCloseTo((1 + Math.sqrt(5) + 5 / 3) * Math.exp(-Math.sqrt(5)), 14);
+  });
+});

@@ -1,0 +1,64 @@
+/** The study on the GP (the default `auto` at these sizes): restore, snapshots and the recorded kind. */
+import { describe, expect, it } from 'vitest';
+import { Gp } from '../src/gp/gp';
+import { createStudy, loadSurrogate, restoreStudy, type StudyState } from '../src/study';
+import { cubeSpace } from './helpers/kernel-ensemble';
+
+const f = (u: readonly number[]) => Math.sin(3 * u[0]!) + u[1]! * u[2]!;
+
+const options = (surrogate?: 'gp' | 'auto') => ({
+  space: cubeSpace(3),
+  objective: { feature: 'y', direction: 'maximize' as const },
+  schedule: [
+    { policy: 'lhs' as const, count: 6 },
+    { policy: 'ei' as const, count: 4, params: { candidates: 1024 } },
+  ],
+  seed: 8,
+  ...(surrogate ? { surrogate } : {}),
+});
+
+describe('study with the GP surrogate', () => {
+  it('records the kind; restore (from the snapshot, or by refitting) gives the same next suggestion', async () => {
+    const study = createStudy(options());
+    expect(study.state().options.surrogate).toBe('auto');
+    for (const s of await study.ask(6)) study.tell(s.id, f(s.cube));
+    const [first] = await study.ask();
+    study.tell(first!.id, f(first!.cube));
+    const [pending] = await study.ask(); // fits model 2 and leaves one experiment pending
+    const saved = JSON.parse(JSON.stringify(study.state())) as StudyState;
+    expect((saved.model?.snapshot as { format?: string }).format).toBe('sdfl-gp/1');
+    expect(await study.model()).toBeInstanceOf(Gp);
+
+    const [next] = await study.ask(); // the pending point conditions the GP as a fantasy
+    expect(next!.modelVersion).toBe(2);
+    const fromSnapshot = restoreStudy(saved, { space: cubeSpace(3) });
+    expect(fromSnapshot.pending().map((p) => p.id)).toEqual([pending!.id]);
+    expect((await fromSnapshot.ask())[0]).toEqual(next);
+    const refit = restoreStudy({ ...saved, model: saved.model && { ...saved.model, snapshot: null } }, { space: cubeSpace(3) });
+    expect((await refit.ask())[0]).toEqual(next);
+  });
+
+  it('a pending fantasy moves the next EI pick away from the pending point', async () => {
+    const study = createStudy(options('gp'));
+    for (const s of await study.ask(6)) study.tell(s.id, f(s.cube));
+    const [a, b] = await study.ask(2);
+    expect(a!.cube).not.toEqual(b!.cube);
+    const d = Math.hypot(...a!.cube.map((v, i) => v - b!.cube[i]!));
+    expect(d).toBeGreaterThan(0.02);
+  });
+
+  it('states written before the surrogate option restore as ENN studies; loadSurrogate dispatches on format', async () => {
+    const study = createStudy(options('gp'));
+    for (const s of await study.ask(6)) study.tell(s.id, f(s.cube));
+    const model = (await study.model()) as Gp;
+    const loaded = await loadSurrogate(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(loaded).toBeInstanceOf(Gp);
+    expect(loaded.predict([[0.2, 0.4, 0.6]])).toEqual(model.predict([[0.2, 0.4, 0.6]]));
+    await expect(loadSurrogate({ format: 'nope' })).rejects.toThrow(/unknown surrogate/);
+    const old = study.state();
+    delete old.options.surrogate;
+    const restored = restoreStudy({ ...old, model: null }, { space: cubeSpace(3) });
+    expect(restored.state().options.surrogate).toBeUndefined();
+    expect(() => createStudy({ ...options(), surrogate: 'svm' as 'gp' })).toThrow(/surrogate 'svm'/);
+  });
+});
