@@ -1,3 +1,5 @@
+import { CONDITION_KEYS, type ConditionKey } from '@sdfl/protocol';
+
 /**
  * A physical synthesis condition: the seven inputs of the paper (SCIENCE.md "The seven inputs").
  * Flowrates are the chosen stock flows in uL/min; ODE of the Cs stream and PFO are derived
@@ -20,16 +22,11 @@ export interface Condition {
   odeCuIUlMin: number;
 }
 
-/** Keys of Condition in the paper's feature order (X1..X7). */
-export const CONDITION_KEYS = [
-  'temperatureC',
-  'cuIUlMin',
-  'csOleateUlMin',
-  'oaCsUlMin',
-  'oaCuIUlMin',
-  'oAmUlMin',
-  'odeCuIUlMin',
-] as const satisfies readonly (keyof Condition)[];
+/**
+ * Keys of Condition in the paper's feature order (X1..X7): the protocol's list, which owns the
+ * names (test/shared-names.test.ts fails if Condition and the list disagree).
+ */
+export { CONDITION_KEYS, type ConditionKey };
 
 /** A broken rule, phrased for a chemist. */
 export interface Violation {

@@ -1,9 +1,12 @@
+import { PUMP_IDS, type PumpId } from '@sdfl/protocol';
 import { z } from 'zod';
 import { ChemistryError } from './errors';
 
-/** The eight syringe pumps, in the order the platform plumbs them (SCIENCE.md "The platform"). */
-export const PUMP_IDS = ['cuI', 'oaCuI', 'oAm', 'odeCuI', 'csOleate', 'oaCs', 'odeCs', 'pfo'] as const;
-export type PumpId = (typeof PUMP_IDS)[number];
+/**
+ * The eight syringe pumps, in the order the platform plumbs them (docs/science.md §1). The ids are
+ * the protocol's (`@sdfl/protocol` owns every name on the wire); re-exported for chemistry's users.
+ */
+export { PUMP_IDS, type PumpId };
 
 /** Human names used in messages a chemist reads. */
 export const PUMP_LABELS: Readonly<Record<PumpId, string>> = {

@@ -53,6 +53,8 @@ export const CONDITION_FLOW_KEYS = [
 ] as const;
 /** All keys of a condition: temperature (C) first, then the six flows (uL/min). */
 export const CONDITION_KEYS = ['temperatureC', ...CONDITION_FLOW_KEYS] as const;
+/** One of {@link CONDITION_KEYS}. */
+export type ConditionKey = (typeof CONDITION_KEYS)[number];
 
 /** Pump run states as reported by a driver (Chemyx `status`: 0 stopped, 1 running, 2 paused, 4 stalled). */
 export const PUMP_STATUSES = ['stopped', 'running', 'paused', 'stalled', 'unknown'] as const;
@@ -135,9 +137,13 @@ export const FEATURE_NAMES = [
   'sidePeak380',
   'sidePeak600',
 ] as const;
+/** One of {@link FEATURE_NAMES}. */
+export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 /** Quality flags attached to a result's features. */
 export const FEATURE_FLAGS = ['saturated', 'no-emission', 'low-signal'] as const;
+/** One of {@link FEATURE_FLAGS}. */
+export type FeatureFlag = (typeof FEATURE_FLAGS)[number];
 
 /** Why a result is `failed` or `aborted`. */
 export const FAILURE_REASONS = [

@@ -51,6 +51,7 @@ export * from './schemas/ack.js';
 export * from './schemas/result.js';
 export * from './schemas/event.js';
 export * from './schemas/receipt.js';
+export * from './schemas/model-snapshot.js';
 export { bodySchemas, messageSchemas, type AnyMessage, type Body, type BodyInput, type DeepReadonly, type Message } from './messages.js';
 export {
   createDecoder,

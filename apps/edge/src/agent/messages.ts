@@ -1,5 +1,5 @@
 import { PUMP_IDS } from '@sdfl/chemistry';
-import type { BodyInput } from '@sdfl/protocol';
+import { type BodyInput, FEATURE_NAMES } from '@sdfl/protocol';
 import type { EdgeConfig } from '../config';
 import type { ControlStatus } from '../control/control-loop';
 import type { BirthState } from '../link/index';
@@ -65,7 +65,7 @@ export function birthState(config: Readonly<EdgeConfig>, control: ControlStatus,
     capabilities: {
       offlinePolicies: ['standby', 'local'],
       offlinePolicy: config.offlinePolicy,
-      features: ['abs300', 'plPeakNm', 'plIntensity', 'plArea', 'fwhmNm', 'sidePeak380', 'sidePeak600'],
+      features: [...FEATURE_NAMES],
     },
     limits: {
       temperature: { minC: chemistry.temperatureC.min, maxC: chemistry.temperatureC.max, ceilingC: interlocks.absoluteCeilingC },

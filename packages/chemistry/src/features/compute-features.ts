@@ -1,3 +1,4 @@
+import { FEATURE_FLAGS, type FeatureFlag } from '@sdfl/protocol';
 import { ChemistryError } from '../errors';
 import { absorbance, plSignal, type AbsorptionSpectra, type PlSpectra } from './absorbance';
 import { fitBaseline, regionPixels, subtractBaseline } from './baseline';
@@ -7,8 +8,11 @@ import { fullWidthAtLevel, locatePeak, sidePeakHeight, type PixelRange } from '.
 import { smoothMasked } from './smoothing';
 import { assertCovers, type MaskedSpectrum } from './spectrum';
 
-/** Why some features are null (or 0): set instead of reporting a garbage number. */
-export type FeatureFlag = 'saturated' | 'no-emission' | 'low-signal';
+/**
+ * Why some features are null (or 0): set instead of reporting a garbage number. The names are the
+ * protocol's `FEATURE_FLAGS` (their order is the order flags are listed in).
+ */
+export type { FeatureFlag };
 
 /** The spectra of one experiment, as acquired after t_E. */
 export interface FeatureInput {
@@ -16,7 +20,10 @@ export interface FeatureInput {
   readonly pl: PlSpectra;
 }
 
-/** Features of one experiment (SCIENCE.md "Measured features"). null = not measurable, see flags. */
+/**
+ * Features of one experiment (docs/science.md §5), one field per protocol `FEATURE_NAMES` entry
+ * (test/shared-names.test.ts checks they match). null = not measurable, see flags.
+ */
 export interface Features {
   /** Absorbance at the excitation wavelength (default 300 nm), absorbance units. Yield proxy. */
   abs300: number | null;
@@ -36,7 +43,7 @@ export interface Features {
   flags: FeatureFlag[];
 }
 
-const FLAG_ORDER: readonly FeatureFlag[] = ['saturated', 'no-emission', 'low-signal'];
+const FLAG_ORDER: readonly FeatureFlag[] = FEATURE_FLAGS;
 
 /**
  * Computes Abs300, PL peak position, PL_I, PL_A, FWHM and side-peak heights from raw spectra.

@@ -48,7 +48,10 @@ export const clearSafeCommandSchema = z.object({
   reason: requiredText,
 });
 
-/** A surrogate model snapshot for the `local` offline policy. `snapshot` is opaque JSON. */
+/**
+ * A surrogate model snapshot for the `local` offline policy. `snapshot` is opaque JSON here; its
+ * content is `modelSnapshotBodySchema` (schemas/model-snapshot.ts), which the edge applies.
+ */
 export const modelSnapshotCommandSchema = z.object({
   type: z.literal('modelSnapshot'),
   version: identifier,

@@ -36,9 +36,9 @@ export const featuresSchema = z.object({
   plArea: finite.nullable(),
   /** PL full width at half maximum, nm; `null` without emission. */
   fwhmNm: finite.nullable(),
-  /** Side peak near 380 nm, relative to the main peak. */
+  /** Height of the side peak near 380 nm, counts (>= 0; see packages/chemistry). */
   sidePeak380: finite.nullable(),
-  /** Side peak near 600 nm, relative to the main peak. */
+  /** Height of the side peak near 600 nm, counts (>= 0; see packages/chemistry). */
   sidePeak600: finite.nullable(),
   flags: z.array(z.enum(FEATURE_FLAGS)).max(FEATURE_FLAGS.length),
 });
