@@ -1,6 +1,6 @@
 import { PUMP_IDS, type PumpId } from '@sdfl/chemistry';
 import type { EdgeConfig } from '../config';
-import type { Gpio } from '../devices/gpio';
+import type { Gpio, GpioLevel } from '../devices/gpio';
 import { openSerialTransport } from '../devices/chemyx-link';
 import { ChemyxPump } from '../devices/chemyx-pump';
 import { connectTcp, HdxSpectrometer } from '../devices/hdx-spectrometer';
@@ -14,7 +14,8 @@ import type { AgentDevices, ControlSetup } from './agent';
 export interface SimulatedPlatformView {
   pumps: Record<PumpId, { path: string }>;
   spectrometers: Record<'absorption' | 'pl', { host: string; port: number }>;
-  gpio: Gpio;
+  /** The in-memory GPIO, with the shutter polarity it was wired with. */
+  gpio: Gpio & { readonly shutterOpenLevel: GpioLevel };
   thermocouple: { read(): number };
   clock: { now(): number };
 }
@@ -88,11 +89,15 @@ export function openSimulatedDevices(config: Readonly<EdgeConfig>, platform: Sim
   return openDevices(config, endpoints, () => platform.clock.now());
 }
 
-/** The control loop in this thread against the simulated platform's GPIO and thermocouple (virtual time). */
+/**
+ * The control loop in this thread against the simulated platform's GPIO and thermocouple (virtual
+ * time), with the emulator's wiring: its shutter polarity, and an e-stop that reads 1 when pressed.
+ */
 export function simulatedControl(platform: SimulatedPlatformView): ControlSetup {
   return {
     kind: 'inline',
     gpio: platform.gpio,
     reader: new Max31855Reader({ readWord: () => platform.thermocouple.read(), now: () => platform.clock.now() }),
+    levels: { shutterOpenLevel: platform.gpio.shutterOpenLevel, estopActiveLevel: 1 },
   };
 }

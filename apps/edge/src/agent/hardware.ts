@@ -27,7 +27,11 @@ export async function runHardware(config: Readonly<EdgeConfig>): Promise<number>
     clock,
     devices,
     // The control loop opens the GPIO lines and the thermocouple in its own thread.
-    control: { kind: 'worker', io: { kind: 'onoff', pins: d.gpio.pins, iioDevice: d.thermocouple.iioDevice } },
+    control: {
+      kind: 'worker',
+      io: { kind: 'onoff', pins: d.gpio.pins, iioDevice: d.thermocouple.iioDevice },
+      levels: { shutterOpenLevel: d.gpio.shutterOpenLevel, estopActiveLevel: d.gpio.estopActiveLevel },
+    },
     db,
     link: linkFor(config, db, log),
   });

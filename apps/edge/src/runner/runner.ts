@@ -1,5 +1,5 @@
 import { type ConditionSpace, type FlowPlan, planFlows, PUMP_IDS, type PumpId, type Spectrum } from '@sdfl/chemistry';
-import type { Clock } from '@sdfl/sim';
+import type { Clock } from '@sdfl/hal';
 import type { EdgeConfig } from '../config';
 import { acquire, acquireReference, lightsOff, type Optics } from './acquire';
 import type { Inventory } from './inventory';
@@ -55,6 +55,9 @@ export interface AbortCause {
   interlock?: string;
 }
 
+/** The cause `stop()` aborts the running attempt with (compared by identity). */
+const AGENT_STOPPING: AbortCause = { reason: 'INTERNAL', detail: 'agent stopping' };
+
 /**
  * The experiment runner (ARCHITECTURE.md "An experiment's life"): validate -> heat to a steady
  * temperature -> program and start the pumps -> wait t_E = 1.2 tau -> acquire -> features ->
@@ -78,9 +81,14 @@ export class Runner {
     this.loop ??= this.run().finally(() => (this.loop = null));
   }
 
+  /**
+   * Stops after making the running attempt's pumps safe. A graceful stop is treated exactly as a
+   * crash: the attempt publishes no result and stays `running` in the store, so the next boot
+   * reports it aborted and re-runs it (when configured), as after a SIGKILL.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.abortCurrent({ reason: 'INTERNAL', detail: 'agent stopping' });
+    this.abortCurrent(AGENT_STOPPING);
     this.poke();
     await this.loop;
     await this.endFlush();
@@ -156,8 +164,10 @@ export class Runner {
       stage = next;
     };
     let pumping = false;
+    let interrupted = false;
     try {
-      const planned = planFlows(item.condition, this.d.space, { contentsUl: this.d.inventory.snapshot() });
+      this.refuseUncertain(item);
+      const planned = planFlows(item.condition, this.d.space, { contentsUl: this.d.inventory.usableUl() });
       if (!planned.ok) {
         const short = planned.violations.some((v) => v.code === 'INSUFFICIENT_REAGENT');
         throw new AttemptFailed(short ? 'INSUFFICIENT_REAGENT' : 'INFEASIBLE_CONDITION', planned.violations.map((v) => v.message).join('; '));
@@ -178,7 +188,7 @@ export class Runner {
       enter('flowing');
       await this.endFlush();
       pumping = true;
-      await this.startPumps(plan, signal);
+      await this.startPumps(plan, `${item.experimentId}#${item.attempt}`, signal);
       const flowingAt = clock.now();
 
       enter('equilibrating');
@@ -203,7 +213,9 @@ export class Runner {
       outcome.spectra = acquired.spectra;
       if (acquired.features.flags.length > 0) outcome.warnings.push(`feature flags: ${acquired.features.flags.join(', ')}`);
     } catch (error) {
-      if (signal.aborted) {
+      if (signal.aborted && signal.reason === AGENT_STOPPING) {
+        interrupted = true;
+      } else if (signal.aborted) {
         const cause = signal.reason as AbortCause;
         outcome.status = 'aborted';
         outcome.failure = { reason: cause.reason, detail: cause.detail, ...(cause.interlock ? { interlock: cause.interlock } : {}) };
@@ -215,7 +227,11 @@ export class Runner {
     } finally {
       if (pumping) await this.stopAndBook(PUMP_IDS);
       await lightsOff(this.d.optics).catch(() => undefined);
-      if (pumping && outcome.plan && !this.d.plant.isSafe()) await this.startFlush(outcome.plan).catch(() => undefined);
+      if (pumping && outcome.plan && !interrupted && !this.d.plant.isSafe()) await this.startFlush(outcome.plan).catch(() => undefined);
+    }
+    if (interrupted) {
+      this.current = null; // left `running`, as a crash leaves it (see stop())
+      return;
     }
     outcome.timings.finishedAtMs = clock.now();
     this.d.store.setStatus(item.experimentId, item.attempt, outcome.status, null);
@@ -253,8 +269,10 @@ export class Runner {
   }
 
   /** Programs every pump (volume capped by contents minus margin, checked again by the driver), then starts them. */
-  private async startPumps(plan: FlowPlan, signal: AbortSignal): Promise<void> {
-    const contents = this.d.inventory.snapshot();
+  private async startPumps(plan: FlowPlan, owner: string, signal: AbortSignal): Promise<void> {
+    const contents = this.d.inventory.usableUl();
+    // Recorded before any start, so a crash from here on is booked at the next boot (agent/recovery.ts).
+    this.d.inventory.startRun(PUMP_IDS, owner);
     const margin = this.d.config.chemistry.syringeMarginUl;
     const slack = 1 + this.d.config.runner.volumeSlack;
     await Promise.all(
@@ -274,13 +292,14 @@ export class Runner {
   private async startFlush(plan: FlowPlan): Promise<void> {
     const { runner, chemistry } = this.d.config;
     if (runner.betweenExperiments !== 'flush') return;
-    const contents = this.d.inventory.snapshot();
+    const contents = this.d.inventory.usableUl();
     const rates: Partial<Record<PumpId, number>> = { odeCuI: plan.streams.cuIUlMin, odeCs: plan.streams.csUlMin, pfo: plan.streams.pfoUlMin };
     for (const [id, rateUlMin] of Object.entries(rates) as [PumpId, number][]) {
       const volumeUl = Math.min((rateUlMin * runner.flushMaxS) / 60, contents[id] - chemistry.syringeMarginUl);
       if (volumeUl <= 0) continue;
-      await this.d.pumps[id].run({ rateUlMin, volumeUl, contentsUl: contents[id] });
+      this.d.inventory.startRun([id], 'flush');
       this.flushing.push(id);
+      await this.d.pumps[id].run({ rateUlMin, volumeUl, contentsUl: contents[id] });
     }
   }
 
@@ -291,16 +310,36 @@ export class Runner {
     if (ids.length > 0) await this.stopAndBook(ids);
   }
 
-  /** Stops `ids` (errors ignored: SAFE also stops them) and books what each delivered. */
+  /**
+   * Stops `ids` (errors ignored: SAFE also stops them) and books what each delivered. A pump whose
+   * volume cannot be read is marked uncertain, not booked as 0: an unknown amount left its syringe.
+   */
   private async stopAndBook(ids: readonly PumpId[]): Promise<void> {
     const delivered: Partial<Record<PumpId, number>> = {};
+    const unreadable: [PumpId, string][] = [];
     await Promise.all(
       ids.map(async (id) => {
         const pump = this.d.pumps[id];
         await pump.stop().catch(() => undefined);
-        delivered[id] = await pump.read().then((r) => r.dispensedUl, () => 0);
+        try {
+          delivered[id] = (await pump.read()).dispensedUl;
+        } catch (error) {
+          unreadable.push([id, (error as Error).message]);
+        }
       }),
     );
     this.d.inventory.consume(delivered);
+    for (const [id, why] of unreadable) this.d.inventory.markUncertain(id, `delivered volume unreadable after a run: ${why}`);
+  }
+
+  /** An experiment needing a pump whose contents are unknown is refused before anything moves. */
+  private refuseUncertain(item: QueueItem): void {
+    const uncertain = Object.entries(this.d.inventory.uncertain()) as [PumpId, string][];
+    if (uncertain.length === 0) return;
+    const unplanned = planFlows(item.condition, this.d.space);
+    const needed = uncertain.filter(([id]) => !unplanned.ok || unplanned.plan.ratesUlMin[id] > 0);
+    if (needed.length === 0) return;
+    const which = needed.map(([id, why]) => `${id} (${why})`).join('; ');
+    throw new AttemptFailed('INSUFFICIENT_REAGENT', `syringe contents unknown for ${which}: send refilled for each before running`);
   }
 }

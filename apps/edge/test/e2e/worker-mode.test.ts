@@ -87,7 +87,7 @@ describeWithSocat('agent with the control loop in a worker thread (real time, sh
     dataDir = mkdtempSync(join(tmpdir(), 'sdfl-edge-worker-'));
     sim = await startSim({
       platform: p,
-      control: { kind: 'worker', io: { kind: 'shared', buffer } },
+      control: { kind: 'worker', io: { kind: 'shared', buffer }, levels: { shutterOpenLevel: p.gpio.shutterOpenLevel, estopActiveLevel: 1 } },
       config: {
         dataDir,
         chemistry,
