@@ -49,6 +49,10 @@ export const edgeConfigSchema = z.object({
       password: z.string().optional(),
       keepaliveS: z.number().int().positive().default(10),
       reconnectPeriodMs: z.number().int().positive().default(1_000),
+      /** Wait for the cloud's receipt of a result or event before publishing it again, real ms. */
+      receiptTimeoutMs: z.number().int().positive().default(30_000),
+      /** The wait doubles after each unanswered re-send, up to this, real ms. */
+      maxReceiptTimeoutMs: z.number().int().positive().default(300_000),
     })
     .prefault({}),
   devices: z

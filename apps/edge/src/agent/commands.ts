@@ -14,6 +14,9 @@ export interface CommandContext {
   runner: Runner;
   inventory: Inventory;
   syringeVolumeUl: (pump: keyof ReturnType<Inventory['snapshot']>) => number;
+  /** Whether SAFE is latched now (a clearSafe outside SAFE is refused with NOT_SAFE). */
+  isSafe(): boolean;
+  /** Clears SAFE on behalf of the clearSafe command being decided (its id goes into the faultCleared event). */
   clearSafe(operator: string, reason: string): Promise<{ cleared: boolean; active: string[] }>;
   /** Puts everything in SAFE now (abort command). */
   abortToSafe(reason: string): Promise<void>;
@@ -71,6 +74,8 @@ export async function decide(cmd: CommandBody, ctx: CommandContext): Promise<Dec
       await ctx.abortToSafe(cmd.reason ?? 'abort command');
       return { accepted: true, detail: 'SAFE latched; clear it to continue' };
     case 'clearSafe': {
+      // Clearing outside SAFE would reset the stage to idle under a running experiment.
+      if (!ctx.isSafe()) return reject('NOT_SAFE', 'SAFE is not latched: nothing to clear');
       const r = await ctx.clearSafe(cmd.operator, cmd.reason);
       return r.cleared ? { accepted: true } : reject('SAFE_LATCHED', `still active: ${r.active.join('; ')}`);
     }

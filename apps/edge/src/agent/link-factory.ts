@@ -16,6 +16,8 @@ export function linkFor(config: Readonly<EdgeConfig>, db: EdgeDb, log: Logger): 
       ...(config.broker.password ? { password: config.broker.password } : {}),
       keepaliveS: config.broker.keepaliveS,
       reconnectPeriodMs: config.broker.reconnectPeriodMs,
+      receiptTimeoutMs: config.broker.receiptTimeoutMs,
+      maxReceiptTimeoutMs: config.broker.maxReceiptTimeoutMs,
       agentVersion: AGENT_VERSION,
       db,
       log: log.child({ name: 'edge:link' }),

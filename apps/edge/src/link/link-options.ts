@@ -35,6 +35,13 @@ export interface LinkOptions {
   readonly stateProvider: () => BirthState;
   /** Outbox rows awaiting PUBACK at once. Default 16. */
   readonly maxInFlight?: number;
+  /**
+   * Wait after a PUBACK for the cloud's receipt of a result or event before publishing it again,
+   * real ms (not the agent's Clock). Default 30000. Doubles after each unanswered re-send.
+   */
+  readonly receiptTimeoutMs?: number;
+  /** Longest wait for a receipt once it has doubled, real ms. Default 300000. */
+  readonly maxReceiptTimeoutMs?: number;
   /** Seq numbers reserved per meta write (see `sequence.ts`). Default 1000. */
   readonly seqBlock?: number;
   /** How long `stop()` waits for PUBACKs and the offline state, ms. Default 2000. */
@@ -60,6 +67,8 @@ export interface LinkEvents {
   online: [session: number];
   /** The connection was lost (or the link stopped). */
   offline: [];
-  /** The outbox became empty with nothing awaiting PUBACK. */
+  /** The broker acknowledged everything: nothing queued, nothing awaiting PUBACK. */
   drained: [];
+  /** The outbox became empty: every result and event receipted by the cloud, every ack PUBACKed. */
+  empty: [];
 }

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import mqtt, { type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
-import { topics, type AckBody, type BodyInput, type MessageKind, type PlatformTopics } from '@sdfl/protocol';
+import { decode, edgeSubscriptions, topics, type AckBody, type BodyInput, type MessageKind, type PlatformTopics } from '@sdfl/protocol';
 import { CommandStore, MetaStore, OutboxStore } from '../store/index.js';
 import { CommandInbox, UNKNOWN_COMMAND_ID, type CommandHandler } from './command-inbox.js';
 import { LinkError } from './errors.js';
@@ -27,6 +27,9 @@ interface Running {
 /**
  * MQTT client of one platform. Results, events and acks are appended to the SQLite outbox before
  * anything is sent and leave in order over QoS 1; telemetry is QoS 0 and dropped while offline.
+ * An ack leaves the outbox on its PUBACK; a result or event only when the cloud's `receipt` names
+ * it (it is published again on every connection, on a `resend` receipt, and after
+ * `receiptTimeoutMs` without one).
  *
  * @example
  * ```ts
@@ -63,8 +66,19 @@ export class Link extends EventEmitter<LinkEvents> {
     return this.#running?.sequence.session ?? 0;
   }
 
-  /** Messages in the outbox (queued or awaiting PUBACK). */
+  /** Messages the broker has not acknowledged yet (queued or awaiting PUBACK). */
   get pendingCount(): number {
+    const { outbox } = this.#state();
+    return outbox.count() - outbox.countAwaitingReceipt();
+  }
+
+  /** Results and events the broker PUBACKed that wait for the cloud's receipt. */
+  get awaitingReceiptCount(): number {
+    return this.#state().outbox.countAwaitingReceipt();
+  }
+
+  /** Every row in the outbox: {@link pendingCount} + {@link awaitingReceiptCount}. */
+  get outboxCount(): number {
     return this.#state().outbox.count();
   }
 
@@ -90,7 +104,11 @@ export class Link extends EventEmitter<LinkEvents> {
       outbox,
       publish: (row, done) => this.#publishRow(row.topic, row.payload, done),
       ...(o.maxInFlight === undefined ? {} : { maxInFlight: o.maxInFlight }),
+      ...(o.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: o.receiptTimeoutMs }),
+      ...(o.maxReceiptTimeoutMs === undefined ? {} : { maxReceiptTimeoutMs: o.maxReceiptTimeoutMs }),
+      ...timeOptions,
       onDrained: () => this.emit('drained'),
+      onEmpty: () => this.emit('empty'),
       log: o.log,
     });
     const inbox = new CommandInbox({ topic: t.cmd, commands, log: o.log, sink: { sendAck: (ack) => this.#sendAck(ack) } });
@@ -106,7 +124,8 @@ export class Link extends EventEmitter<LinkEvents> {
     // 3.1.1 section 4.4).
     client.handleMessage = (packet: IPublishPacket, callback) => {
       try {
-        inbox.receive(packet.topic, packet.payload);
+        if (packet.topic === t.receipt) this.#onReceipt(packet.topic, packet.payload);
+        else inbox.receive(packet.topic, packet.payload);
         callback();
       } catch (error) {
         o.log.error({ err: error, topic: packet.topic }, 'could not record an incoming message');
@@ -154,11 +173,17 @@ export class Link extends EventEmitter<LinkEvents> {
     return true;
   }
 
-  /** Resolves when the outbox is empty and nothing awaits a PUBACK. */
+  /** Resolves when the broker has acknowledged every row (results and events may still wait for a receipt). */
   async whenDrained(): Promise<void> {
-    const { outbox, pump } = this.#state();
-    if (outbox.count() === 0 && pump.inFlight === 0) return;
+    const { pump } = this.#state();
+    if (this.pendingCount === 0 && pump.inFlight === 0) return;
     await new Promise<void>((resolve) => this.once('drained', resolve));
+  }
+
+  /** Resolves when the outbox is empty: every ack PUBACKed, every result and event receipted. */
+  async whenEmpty(): Promise<void> {
+    if (this.outboxCount === 0) return;
+    await new Promise<void>((resolve) => this.once('empty', resolve));
   }
 
   /**
@@ -209,15 +234,16 @@ export class Link extends EventEmitter<LinkEvents> {
     if (running === undefined) return;
     this.#sessionUsed = true;
     this.#online = true;
-    const log = this.#options.log;
+    const o = this.#options;
+    const log = o.log;
     log.info({ session: running.sequence.session, sessionPresent: connack.sessionPresent }, 'connected');
     // Birth first (Sparkplug B: NBIRTH before any data), then the outbox drains behind it.
     this.#publishBirth(running);
     if (!this.#subscribed) {
       // Later connects: mqtt.js re-subscribes itself when the broker lost the session (resubscribe).
       this.#subscribed = true;
-      running.client.subscribe(this.#topic('cmd'), { qos: 1 }, (error) => {
-        if (error) log.error({ err: error }, 'cmd subscription failed');
+      running.client.subscribe([...edgeSubscriptions(o.platformId)], { qos: 1 }, (error) => {
+        if (error) log.error({ err: error }, 'cmd/receipt subscription failed');
       });
     }
     running.pump.resume();
@@ -252,6 +278,23 @@ export class Link extends EventEmitter<LinkEvents> {
     }
   }
 
+  /**
+   * A receipt from the cloud: never acked, never stored; bad payloads are logged and dropped (and
+   * PUBACKed, so the broker does not redeliver them forever).
+   */
+  #onReceipt(topic: string, payload: Uint8Array | string): void {
+    const log = this.#options.log;
+    const decoded = decode(topic, payload);
+    if (!decoded.ok) {
+      log.warn({ code: decoded.error.code, detail: decoded.error.detail }, 'receipt dropped: invalid');
+      return;
+    }
+    if (decoded.kind !== 'receipt') return; // unreachable: the topic is our receipt topic
+    const { ids, resend } = decoded.message.body;
+    const removed = this.#state().pump.receipt(ids, resend === true);
+    log.debug({ ids: ids.length, removed, resend: resend === true }, 'receipt');
+  }
+
   #publishRow(topic: string, payload: string, done: (error?: Error) => void): void {
     const client = this.#running?.client;
     // Never hand mqtt.js a QoS 1 publish while disconnected: it would go to the NullStore and
@@ -265,7 +308,7 @@ export class Link extends EventEmitter<LinkEvents> {
     const encoded = running.sequence.encode(kind, body);
     const outboxSeq = this.#options.db.sqlite.transaction(() => {
       inTransaction?.(JSON.stringify(encoded.message.body));
-      return running.outbox.append(this.#topic(kind), kind, encoded.payload);
+      return running.outbox.append(this.#topic(kind), kind, encoded.payload, encoded.message.id);
     })();
     running.pump.kick();
     const { id, seq, session } = encoded.message;

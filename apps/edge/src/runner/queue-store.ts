@@ -1,5 +1,5 @@
 import type { Condition } from '@sdfl/chemistry';
-import { and, asc, eq, inArray, max } from 'drizzle-orm';
+import { and, asc, eq, inArray, max, min } from 'drizzle-orm';
 import { queue, transitions, type EdgeDrizzle, type QueueRow } from '../store/index';
 import type { AttemptStatus, QueueItem, QueueStore, Stage } from './types';
 
@@ -19,9 +19,10 @@ export class SqliteQueueStore implements QueueStore {
     private readonly now: () => number,
   ) {}
 
-  enqueue(items: Omit<QueueItem, 'status' | 'stage'>[]): void {
+  enqueue(items: Omit<QueueItem, 'status' | 'stage'>[], options: { first?: boolean } = {}): void {
     this.db.transaction((tx) => {
-      let position = (tx.select({ p: max(queue.position) }).from(queue).get()?.p ?? 0) + 1;
+      const head = options.first ? tx.select({ p: min(queue.position) }).from(queue).where(eq(queue.status, 'queued')).get()?.p : undefined;
+      let position = head !== undefined && head !== null ? head - items.length : (tx.select({ p: max(queue.position) }).from(queue).get()?.p ?? 0) + 1;
       for (const item of items) {
         tx.insert(queue)
           .values({

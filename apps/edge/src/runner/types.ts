@@ -20,7 +20,8 @@ export type Stage = 'heating' | 'flowing' | 'equilibrating' | 'acquiring' | 'pro
 
 /** Durable queue + state-transition log; the SQLite implementation survives crashes. */
 export interface QueueStore {
-  enqueue(items: Omit<QueueItem, 'status' | 'stage'>[]): void;
+  /** Appends `items` in order; with `first`, ahead of every queued attempt (a re-run of an interrupted one). */
+  enqueue(items: Omit<QueueItem, 'status' | 'stage'>[], options?: { first?: boolean }): void;
   /** Oldest queued attempt. */
   next(): QueueItem | undefined;
   get(experimentId: string, attempt: number): QueueItem | undefined;

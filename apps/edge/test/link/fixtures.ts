@@ -1,7 +1,8 @@
 /** Shared fixtures of the link tests: bodies, an observing "cloud" client, a link factory, waitFor. */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
-import { ALL_TOPICS_FILTER, parseTopic, type BodyInput, type MessageKind } from '@sdfl/protocol';
+import { ALL_TOPICS_FILTER, createSender, parseTopic, RECEIPTED_KINDS, topics, type BodyInput, type MessageKind } from '@sdfl/protocol';
 import { Link, type BirthState, type LinkOptions } from '../../src/link/index.js';
 import type { EdgeDb } from '../../src/store/index.js';
 
@@ -70,17 +71,50 @@ export interface Seen {
   readonly json: WireJson;
 }
 
-/** A cloud-side client: records everything under `sdfl/v1/#` and can publish raw commands. */
+/**
+ * A cloud-side client: records everything under `sdfl/v1/#`, can publish raw commands, and (like
+ * the cloud once it has stored them) receipts every result and event it sees.
+ */
 export interface Observer {
   readonly client: MqttClient;
   readonly seen: Seen[];
+  /** Envelope ids it has receipted. */
+  readonly receipted: Set<string>;
   of(kind: MessageKind): Seen[];
+  /** Publishes a receipt for `ids` of `platform` (default {@link PLATFORM}). */
+  receipt(ids: string[], resend?: boolean, platform?: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function connectObserver(url: string, clientId = 'observer'): Promise<Observer> {
+/** Options of {@link connectObserver}. */
+export interface ObserverOptions {
+  /** Receipt every result and event as it arrives. Default true. */
+  readonly receipts?: boolean;
+}
+
+export async function connectObserver(url: string, clientId = 'observer', options: ObserverOptions = {}): Promise<Observer> {
   const client = await mqtt.connectAsync(url, { clientId, clean: false, protocolVersion: 4, reconnectPeriod: 50 });
   const seen: Seen[] = [];
+  const receipted = new Set<string>();
+  const sender = createSender({ session: 1 });
+  const receipt = async (ids: string[], resend?: boolean, platform = PLATFORM) => {
+    const { payload } = sender.encode('receipt', { ids, ...(resend === undefined ? {} : { resend }) });
+    await client.publishAsync(topics(platform).receipt, payload, { qos: 1 });
+    for (const id of ids) receipted.add(id);
+  };
+  // Batch the receipts of one event-loop turn into one message, as a cloud would after one commit.
+  let batch: { platform: string; ids: string[] } | undefined;
+  const queueReceipt = (platform: string, id: string) => {
+    if (batch !== undefined && batch.platform === platform) {
+      batch.ids.push(id);
+      return;
+    }
+    const mine = (batch = { platform, ids: [id] });
+    void nextTurn().then(async () => {
+      if (batch === mine) batch = undefined;
+      await receipt(mine.ids, undefined, platform).catch(() => undefined); // lost: the edge re-sends, we receipt again
+    });
+  };
   client.on('message', (topic, payload, packet) => {
     const raw = payload.toString('utf8');
     const parsed = parseTopic(topic);
@@ -91,11 +125,15 @@ export async function connectObserver(url: string, clientId = 'observer'): Promi
       json = { v: 0, id: '', ts: '', seq: -1, session: -1, body: {} };
     }
     seen.push({ topic, kind: parsed.ok ? parsed.topic.kind : undefined, retain: packet.retain, raw, json });
+    const isReceipted = (RECEIPTED_KINDS as readonly string[]).includes(parsed.ok ? parsed.topic.kind : '');
+    if (options.receipts !== false && parsed.ok && isReceipted && json.id !== '') queueReceipt(parsed.topic.platform, json.id);
   });
   await client.subscribeAsync(ALL_TOPICS_FILTER, { qos: 1 });
   return {
     client,
     seen,
+    receipted,
+    receipt,
     of: (kind) => seen.filter((s) => s.kind === kind),
     async close() {
       await client.endAsync(true);

@@ -1,4 +1,7 @@
-/** OutboxPump against the real SQLite outbox and a scripted publish function (the transport). */
+/**
+ * OutboxPump against the real SQLite outbox and a scripted publish function (the transport): the
+ * PUBACK side, with acks (deleted on PUBACK). Receipted kinds: outbox-pump-receipts.test.ts.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxStore, openEdgeDb, type EdgeDb, type OutboxMessage } from '../../src/store/index.js';
 import { OutboxPump } from '../../src/link/index.js';
@@ -31,7 +34,7 @@ describe('OutboxPump', () => {
 
   it('sends nothing until resumed, then in order within the window', () => {
     const pump = make(2);
-    for (const p of ['a', 'b', 'c']) outbox.append('t', 'result', p);
+    for (const p of ['a', 'b', 'c']) outbox.append('t', 'ack', p);
     pump.kick();
     expect(sent).toEqual([]);
     pump.resume();
@@ -41,7 +44,7 @@ describe('OutboxPump', () => {
 
   it('deletes a row only after its PUBACK and slides the window', async () => {
     const pump = make(2);
-    for (const p of ['a', 'b', 'c']) outbox.append('t', 'result', p);
+    for (const p of ['a', 'b', 'c']) outbox.append('t', 'ack', p);
     pump.resume();
     sent[0]!.done();
     expect(payloads()).toEqual(['a', 'b', 'c']);
@@ -57,13 +60,13 @@ describe('OutboxPump', () => {
 
   it('PUBACKs of one event-loop turn are deleted in one batch (one commit)', async () => {
     const batches: number[][] = [];
-    const deleteMany = outbox.deleteMany.bind(outbox);
-    outbox.deleteMany = (seqs) => {
-      batches.push([...seqs]);
-      return deleteMany(seqs);
+    const settle = outbox.settle.bind(outbox);
+    outbox.settle = (deletes, awaiting, atMs) => {
+      batches.push([...deletes, ...awaiting]);
+      settle(deletes, awaiting, atMs);
     };
     const pump = make(8);
-    for (let i = 0; i < 5; i++) outbox.append('t', 'result', `p${i}`);
+    for (let i = 0; i < 5; i++) outbox.append('t', 'ack', `p${i}`);
     pump.resume();
     for (const s of sent) s.done();
     await nextTurn();
@@ -73,7 +76,7 @@ describe('OutboxPump', () => {
 
   it('a resume first deletes what was PUBACKed, so delivered rows are not re-sent', () => {
     const pump = make(4);
-    for (const p of ['a', 'b']) outbox.append('t', 'result', p);
+    for (const p of ['a', 'b']) outbox.append('t', 'ack', p);
     pump.resume();
     sent[0]!.done(); // delete still pending in this turn
     pump.halt();
@@ -84,7 +87,7 @@ describe('OutboxPump', () => {
 
   it('after halt, un-PUBACKed rows are re-sent from the head on resume; stale PUBACKs are ignored', () => {
     const pump = make(4);
-    for (const p of ['a', 'b', 'c']) outbox.append('t', 'result', p);
+    for (const p of ['a', 'b', 'c']) outbox.append('t', 'ack', p);
     pump.resume();
     sent[0]!.done(); // 'a' delivered
     pump.halt();
@@ -100,10 +103,10 @@ describe('OutboxPump', () => {
 
   it('a failed publish while connected keeps the row and re-sends from the head once the window empties', () => {
     const pump = make(3);
-    for (const p of ['a', 'b', 'c']) outbox.append('t', 'result', p);
+    for (const p of ['a', 'b', 'c']) outbox.append('t', 'ack', p);
     pump.resume();
     sent[0]!.done(new Error('rejected'));
-    outbox.append('t', 'result', 'd');
+    outbox.append('t', 'ack', 'd');
     pump.kick();
     expect(payloads()).toEqual(['a', 'b', 'c']); // holds new sends until the window settles
     sent[1]!.done();
@@ -113,9 +116,9 @@ describe('OutboxPump', () => {
 
   it('new appends go out behind the backlog', () => {
     const pump = make(1);
-    outbox.append('t', 'result', 'old');
+    outbox.append('t', 'ack', 'old');
     pump.resume();
-    outbox.append('t', 'result', 'new');
+    outbox.append('t', 'ack', 'new');
     pump.kick();
     expect(payloads()).toEqual(['old']);
     sent[0]!.done();
@@ -124,8 +127,8 @@ describe('OutboxPump', () => {
 
   it('quiesce stops new sends and resolves when the window is empty (or on timeout)', async () => {
     const pump = make(1);
-    outbox.append('t', 'result', 'a');
-    outbox.append('t', 'result', 'b');
+    outbox.append('t', 'ack', 'a');
+    outbox.append('t', 'ack', 'b');
     pump.resume();
     const quiet = pump.quiesce(5000);
     sent[0]!.done();
