@@ -1,0 +1,108 @@
+/**
+ * The cloud process, assembled: database, broker (embedded aedes or an external one), the cloud's
+ * MQTT link, the optimizer worker and the engine. Started in that order, stopped in reverse.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { sql } from 'drizzle-orm';
+import { pino, type Logger } from 'pino';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
+import { CLOUD_USERNAME } from './broker/identity.js';
+import { generateSecret } from './broker/secrets.js';
+import type { CloudConfig } from './config.js';
+import { openDatabase, type CloudDb } from './db/open.js';
+import { meta } from './db/schema.js';
+import { Engine } from './engine/engine.js';
+import { credentialVerifier } from './engine/platforms.js';
+import { CloudLink } from './mqtt/cloud-link.js';
+import { InlineOptimizerHost, WorkerOptimizerHost, type OptimizerHost } from './optimizer-host/host.js';
+
+/** A running cloud. */
+export interface RunningCloud {
+  readonly config: CloudConfig;
+  readonly db: CloudDb;
+  /** The embedded broker, or null with an external one. */
+  readonly broker: EmbeddedBroker | null;
+  /** The broker URL edges connect to. */
+  readonly mqttUrl: string;
+  readonly link: CloudLink;
+  readonly host: OptimizerHost;
+  readonly engine: Engine;
+  readonly log: Logger;
+  stop(): Promise<void>;
+}
+
+/** Options beyond the config (tests). */
+export interface StartCloudOptions {
+  readonly log?: Logger;
+  /** Run the optimizer on the main thread (default: a worker thread). */
+  readonly inlineOptimizer?: boolean;
+  /** Engine housekeeping period, ms. */
+  readonly tickMs?: number;
+}
+
+/** Starts the cloud. */
+export async function startCloud(config: CloudConfig, options: StartCloudOptions = {}): Promise<RunningCloud> {
+  const log = options.log ?? pino({ level: config.logLevel, base: { module: 'cloud' } });
+  const db = await openDatabase({ url: config.databaseUrl });
+  const stack: (() => Promise<void>)[] = [() => db.close()];
+  const unwind = async () => {
+    for (const f of stack.reverse()) await f().catch((error: unknown) => log.warn({ err: error }, 'stop step failed'));
+  };
+  try {
+    const session = await nextSession(db);
+    // With the embedded broker the cloud's own password is new on every start and never stored.
+    const cloudPassword = config.mqttUrl ? config.mqttPassword! : generateSecret();
+    let broker: EmbeddedBroker | null = null;
+    if (!config.mqttUrl) {
+      broker = await startEmbeddedBroker({
+        host: config.mqttHost,
+        port: config.mqttPort,
+        verify: credentialVerifier(db.db, { username: CLOUD_USERNAME, password: cloudPassword }),
+        log,
+      });
+      stack.push(() => broker!.close());
+    }
+    const mqttUrl = config.mqttUrl ?? broker!.url;
+    const link = new CloudLink({
+      url: mqttUrl,
+      username: config.mqttUrl ? config.mqttUsername : CLOUD_USERNAME,
+      password: cloudPassword,
+      clientId: `sdfl-cloud-${hostname()}`.slice(0, 64),
+      session,
+      log: log.child({ module: 'cloud:mqtt' }),
+    });
+    const host: OptimizerHost = options.inlineOptimizer ? new InlineOptimizerHost() : new WorkerOptimizerHost({ log });
+    stack.push(() => host.close());
+    const engine = new Engine({
+      db: db.db,
+      link,
+      host,
+      log: log.child({ module: 'cloud:engine' }),
+      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      ackTimeoutMs: config.ackTimeoutMs,
+      ...(options.tickMs ? { tickMs: options.tickMs } : {}),
+    });
+    stack.push(() => link.stop());
+    await engine.start();
+    stack.push(() => engine.stop());
+    log.info({ database: db.location, kind: db.kind, mqtt: mqttUrl, session }, 'cloud started');
+    let stopping: Promise<void> | undefined;
+    return { config, db, broker, mqttUrl, link, host, engine, log, stop: () => (stopping ??= unwind()) };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
+
+/** One more than the last session of any cloud process on this database. */
+async function nextSession(db: CloudDb): Promise<number> {
+  const [row] = await db.db
+    .insert(meta)
+    .values({ key: 'cloudSession', value: 1 })
+    .onConflictDoUpdate({ target: meta.key, set: { value: sql`to_jsonb((${meta.value})::int + 1)` } })
+    .returning({ value: meta.value });
+  return Number(row?.value ?? 1);
+}

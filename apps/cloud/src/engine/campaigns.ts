@@ -1,0 +1,202 @@
+/**
+ * Campaigns as objects people create and steer: validated input, the per-platform queue of
+ * campaigns (the next one starts when one ends; a pool campaign takes any idle platform of its
+ * pool), pause / resume / cancel. Every change is written to the audit log with who and why.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { createConditionSpace } from '@sdfl/chemistry';
+import type { StageSpec } from '@sdfl/optimizer';
+import { FEATURE_NAMES, platformIdSchema } from '@sdfl/protocol';
+import type { CloudDrizzle } from '../db/open.js';
+import { auditLog, campaigns, events, experiments, platforms } from '../db/schema.js';
+import { DEFAULT_SCHEDULE, parseSchedule, ScheduleError, STAGE_POLICIES } from './schedule.js';
+
+const bounds = z.object({ min: z.number().finite(), max: z.number().finite() });
+
+/** Condition-space bounds a campaign may narrow (the rest of the chemistry config is the platform's). */
+export const spaceBoundsSchema = z
+  .object({
+    temperatureC: bounds.optional(),
+    reactionTimeS: bounds.optional(),
+    cuIStream: z.object({ cuI: bounds.optional(), oaCuI: bounds.optional(), oAm: bounds.optional() }).optional(),
+    csStream: z.object({ csOleate: bounds.optional(), oaCs: bounds.optional() }).optional(),
+  })
+  .strict();
+
+const stageSchema = z.object({ policy: z.enum(STAGE_POLICIES), count: z.int().min(1).max(10_000) });
+
+/** What a person gives to create a campaign. Defaults: PL_I maximised, `lhs 6 -> ei 10`, depth 2. */
+export const campaignInputSchema = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    owner: z.string().min(1).max(128).default('cli'),
+    space: spaceBoundsSchema.default({}),
+    objective: z
+      .object({ feature: z.enum(FEATURE_NAMES).default('plIntensity'), direction: z.enum(['maximize', 'minimize']).default('maximize') })
+      .default({ feature: 'plIntensity', direction: 'maximize' }),
+    schedule: z.union([z.string(), z.array(stageSchema).min(1)]).default(DEFAULT_SCHEDULE),
+    seed: z.int().min(0).max(2 ** 31 - 1).optional(),
+    platform: platformIdSchema.optional(),
+    pool: z.string().min(1).max(64).optional(),
+    queueDepth: z.int().min(0).max(10).default(2),
+    maxConsecutiveFailures: z.int().min(1).max(1000).default(3),
+    /** Informed prior: every finished experiment of earlier campaigns on the same space. */
+    priorCampaigns: z.array(z.string().min(1)).max(20).optional(),
+  })
+  .refine((c) => (c.platform === undefined) !== (c.pool === undefined), { message: 'give exactly one of platform or pool', path: ['platform'] });
+
+export type CampaignInput = z.input<typeof campaignInputSchema>;
+export type CampaignRow = typeof campaigns.$inferSelect;
+
+/** A campaign that cannot be created or changed; `problems` lists every reason. */
+export class CampaignError extends Error {
+  constructor(
+    readonly code: 'INVALID' | 'NOT_FOUND' | 'CONFLICT',
+    readonly problems: string[],
+  ) {
+    super(problems.join('; '));
+    this.name = 'CampaignError';
+  }
+}
+
+/** Validates and stores a new campaign (status `queued`). */
+export async function createCampaign(db: CloudDrizzle, input: CampaignInput, actor: string): Promise<CampaignRow> {
+  const parsed = campaignInputSchema.safeParse(input);
+  if (!parsed.success) throw new CampaignError('INVALID', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  const c = parsed.data;
+  const problems: string[] = [];
+  let schedule: StageSpec[] | undefined;
+  try {
+    schedule = typeof c.schedule === 'string' ? parseSchedule(c.schedule) : c.schedule;
+  } catch (error) {
+    if (!(error instanceof ScheduleError)) throw error;
+    problems.push(...error.problems.map((p) => `schedule: ${p}`));
+  }
+  try {
+    createConditionSpace(c.space);
+  } catch (error) {
+    problems.push(`space: ${(error as Error).message}`);
+  }
+  if (c.platform) {
+    const [p] = await db.select().from(platforms).where(eq(platforms.id, c.platform));
+    if (!p) problems.push(`platform: no platform '${c.platform}' is registered`);
+    else problems.push(...limitProblems(c.space, p.birth));
+  }
+  const prior = c.priorCampaigns ? await priorObservations(db, c.priorCampaigns, problems) : undefined;
+  if (problems.length > 0 || !schedule) throw new CampaignError('INVALID', problems);
+  const id = `c-${randomBytes(4).toString('hex')}`;
+  const [{ position } = { position: 0 }] = await db
+    .select({ position: sql<number>`coalesce(max(${campaigns.queuePosition}), 0) + 1` })
+    .from(campaigns)
+    .where(c.platform ? eq(campaigns.targetPlatform, c.platform) : eq(campaigns.targetPool, c.pool!));
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(campaigns)
+      .values({
+        id,
+        name: c.name ?? `${c.objective.feature} ${c.objective.direction} on ${c.platform ?? `pool ${c.pool}`}`,
+        owner: c.owner,
+        space: c.space,
+        objective: c.objective,
+        schedule,
+        prior: prior ? { observations: prior, campaigns: c.priorCampaigns } : null,
+        seed: c.seed ?? randomBytes(4).readUInt32BE() % 2 ** 31,
+        targetPlatform: c.platform ?? null,
+        targetPool: c.pool ?? null,
+        queuePosition: Number(position),
+        queueDepth: c.queueDepth,
+        maxConsecutiveFailures: c.maxConsecutiveFailures,
+        planned: schedule.reduce((n, s) => n + s.count, 0),
+      })
+      .returning();
+    await tx.insert(auditLog).values({ actor, action: 'campaign.create', target: id, detail: { schedule, platform: c.platform, pool: c.pool } });
+    return created!;
+  });
+  return row;
+}
+
+/**
+ * Starts the next queued campaign on every platform that runs none: by queue position, platform
+ * campaigns first, then pool campaigns on an online platform of the pool. Returns started ids.
+ */
+export async function startNextCampaigns(db: CloudDrizzle): Promise<string[]> {
+  const busy = new Set(
+    (await db.select({ p: campaigns.platformId }).from(campaigns).where(inArray(campaigns.status, ['running', 'paused']))).map((r) => r.p).filter((p): p is string => p !== null),
+  );
+  const queued = await db.select().from(campaigns).where(eq(campaigns.status, 'queued')).orderBy(asc(campaigns.queuePosition), asc(campaigns.createdAt));
+  const all = await db.select({ id: platforms.id, pool: platforms.pool, status: platforms.status, revokedAt: platforms.revokedAt }).from(platforms);
+  const started: string[] = [];
+  for (const c of queued) {
+    const platformId = c.targetPlatform ?? all.find((p) => p.pool === c.targetPool && p.status === 'online' && p.revokedAt === null && !busy.has(p.id))?.id;
+    if (!platformId || busy.has(platformId)) continue;
+    const moved = await db
+      .update(campaigns)
+      .set({ status: 'running', platformId, startedAt: new Date() })
+      .where(and(eq(campaigns.id, c.id), eq(campaigns.status, 'queued')))
+      .returning({ id: campaigns.id });
+    if (moved.length === 0) continue;
+    busy.add(platformId);
+    started.push(c.id);
+    await db.insert(events).values({ source: 'cloud', campaignId: c.id, platformId, type: 'campaignStarted', body: { platformId }, at: new Date() });
+  }
+  return started;
+}
+
+/** Pause (no new proposals; what the edge holds keeps running), resume or cancel a campaign. */
+export async function setCampaignStatus(
+  db: CloudDrizzle,
+  id: string,
+  action: 'pause' | 'resume' | 'cancel',
+  actor: string,
+  reason: string,
+): Promise<{ campaign: CampaignRow; withdrawn: string[] }> {
+  return db.transaction(async (tx) => {
+    const [c] = await tx.select().from(campaigns).where(eq(campaigns.id, id)).for('update');
+    if (!c) throw new CampaignError('NOT_FOUND', [`no campaign '${id}'`]);
+    const allowed: Record<typeof action, string[]> = { pause: ['running', 'queued'], resume: ['paused'], cancel: ['queued', 'running', 'paused'] };
+    if (!allowed[action].includes(c.status)) throw new CampaignError('CONFLICT', [`cannot ${action} a ${c.status} campaign`]);
+    const status = action === 'pause' ? 'paused' : action === 'resume' ? (c.platformId ? 'running' : 'queued') : 'cancelled';
+    const [updated] = await tx
+      .update(campaigns)
+      .set({ status, statusReason: reason, consecutiveFailures: action === 'resume' ? 0 : c.consecutiveFailures, ...(action === 'cancel' ? { finishedAt: new Date() } : {}) })
+      .where(eq(campaigns.id, id))
+      .returning();
+    let withdrawn: string[] = [];
+    if (action === 'cancel') {
+      // Experiments the edge does not hold yet are withdrawn here; what it holds is cancelled by command.
+      withdrawn = (
+        await tx
+          .update(experiments)
+          .set({ status: 'withdrawn', finishedAt: new Date() })
+          .where(and(eq(experiments.campaignId, id), eq(experiments.status, 'queued'), isNull(experiments.toldAt)))
+          .returning({ id: experiments.id })
+      ).map((r) => r.id);
+    }
+    await tx.insert(auditLog).values({ actor, action: `campaign.${action}`, target: id, reason });
+    await tx.insert(events).values({ source: 'cloud', campaignId: id, platformId: c.platformId, type: `campaign${action[0]!.toUpperCase()}${action.slice(1)}`, body: { reason, by: actor }, at: new Date() });
+    return { campaign: updated!, withdrawn };
+  });
+}
+
+/** The space's temperature window must lie inside the platform's validated limits (from its birth). */
+function limitProblems(space: z.infer<typeof spaceBoundsSchema>, birth: unknown): string[] {
+  const limits = (birth as { limits?: { temperature?: { minC: number; maxC: number } } } | null)?.limits?.temperature;
+  const t = space.temperatureC ?? createConditionSpace({}).config.temperatureC;
+  if (!limits) return [];
+  if (t.min < limits.minC || t.max > limits.maxC) return [`space.temperatureC: ${t.min}-${t.max} C is outside the platform's validated ${limits.minC}-${limits.maxC} C`];
+  return [];
+}
+
+async function priorObservations(db: CloudDrizzle, ids: string[], problems: string[]): Promise<{ cube: number[]; value: number | null }[]> {
+  const found = await db.select({ id: campaigns.id }).from(campaigns).where(inArray(campaigns.id, ids));
+  for (const id of ids) if (!found.some((f) => f.id === id)) problems.push(`priorCampaigns: no campaign '${id}'`);
+  const rows = await db
+    .select({ cube: experiments.cube, value: experiments.value, status: experiments.status })
+    .from(experiments)
+    .where(and(inArray(experiments.campaignId, ids), inArray(experiments.status, ['done', 'failed'])));
+  return rows.map((r) => ({ cube: r.cube as number[], value: r.status === 'done' ? r.value : null }));
+}

@@ -1,0 +1,258 @@
+/**
+ * One decision of one campaign: tell the study every outcome not yet told (in proposal order),
+ * top up its pending suggestions to the platform's queue depth, store everything in one
+ * transaction. Exactly one process decides a campaign at a time: it takes a lease on the campaign
+ * row (`SELECT ... FOR UPDATE SKIP LOCKED`), computes outside any transaction (a fit must not
+ * block the database), and commits only while it still holds the lease.
+ *
+ * Determinism (restart safety): the steps depend only on stored data — outcomes in `seq` order,
+ * each followed by a top-up to `queueDepth + 1` pending — and the study restores from its stored
+ * state, so a cloud killed anywhere chooses, after a restart, what an undisturbed one would have.
+ *
+ * @module
+ */
+import { and, asc, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Objective, StageSpec, StudyState } from '@sdfl/optimizer';
+import type { CloudDrizzle } from '../db/open.js';
+import { campaigns, events, experiments, modelSnapshots, results, studyStates } from '../db/schema.js';
+import type { OptimizerHost } from '../optimizer-host/host.js';
+import type { AdvanceResponse, AdvanceStep, StudySpec } from '../optimizer-host/protocol.js';
+
+/** What the engine does after a step. */
+export interface StepOutcome {
+  /** Platform with new experiments to dispatch. */
+  readonly dispatchTo: string | null;
+  /** A new model version to ship to the platform. */
+  readonly model: { readonly platformId: string; readonly campaignId: string; readonly version: number } | null;
+  /** The campaign ended (done) or paused in this step. */
+  readonly ended: 'done' | 'paused' | null;
+  /** Time in the optimizer, ms (0 when nothing needed deciding). */
+  readonly computeMs: number;
+}
+
+const NOTHING: StepOutcome = { dispatchTo: null, model: null, ended: null, computeMs: 0 };
+const OUTCOMES = ['done', 'failed', 'aborted'];
+const OUTSTANDING = ['queued', 'dispatched', 'accepted', 'running'];
+
+type CampaignRow = typeof campaigns.$inferSelect;
+type ExperimentRow = typeof experiments.$inferSelect;
+
+/** Options of {@link CampaignStepper}. */
+export interface StepperOptions {
+  readonly db: CloudDrizzle;
+  readonly host: OptimizerHost;
+  readonly log: Logger;
+  /** Identity of this process in leases. */
+  readonly owner: string;
+  /** How long a lease lasts if its holder dies, ms. Default 120 s (longer than any fit). */
+  readonly leaseMs?: number;
+}
+
+/** The campaign stepper. */
+export class CampaignStepper {
+  readonly #o: StepperOptions;
+
+  constructor(options: StepperOptions) {
+    this.#o = options;
+  }
+
+  /** Decides what a campaign needs now; a no-op when nothing changed or another process holds it. */
+  async step(campaignId: string): Promise<StepOutcome> {
+    const campaign = await this.#lease(campaignId);
+    if (!campaign) return NOTHING;
+    try {
+      return await this.#decide(campaign);
+    } finally {
+      await this.#release(campaignId);
+    }
+  }
+
+  async #decide(c: CampaignRow): Promise<StepOutcome> {
+    const { db } = this.#o;
+    const stored = (await db.select().from(studyStates).where(eq(studyStates.campaignId, c.id)).orderBy(desc(studyStates.version)).limit(1))[0];
+    const all = await db.select().from(experiments).where(eq(experiments.campaignId, c.id)).orderBy(asc(experiments.seq));
+    const untold = all.filter((e) => e.toldAt === null && OUTCOMES.includes(e.status));
+    const outstanding = all.filter((e) => e.toldAt === null && OUTSTANDING.includes(e.status)).length;
+    const objective = c.objective as Objective;
+    const values = await this.#objectiveValues(untold, objective);
+
+    let failures = c.consecutiveFailures;
+    let paused = false;
+    const target = () => (c.status === 'running' && !paused ? c.queueDepth + 1 : 0);
+    const steps: AdvanceStep[] = [];
+    for (const e of untold) {
+      const v = values.get(e.id);
+      if (e.status === 'aborted') {
+        steps.push({ cancel: e.suggestionId, targetPending: target() });
+        continue;
+      }
+      if (e.status === 'done' && v !== undefined) failures = 0;
+      else failures += 1;
+      if (failures >= c.maxConsecutiveFailures) paused = true;
+      const result = e.status === 'done' && v !== undefined ? v : { failed: true as const, reason: failureReason(e) };
+      steps.push({ tell: { suggestionId: e.suggestionId, result }, targetPending: target() });
+    }
+    const state = stored?.state as StudyState | undefined;
+    if (steps.length === 0) {
+      if (c.status !== 'running' || outstanding >= target() || (state && exhausted(state))) {
+        return state && exhausted(state) && outstanding === 0 && c.status === 'running' ? this.#finish(c) : NOTHING;
+      }
+      steps.push({ targetPending: target() });
+    }
+
+    const response = await this.#o.host.advance({ spec: studySpec(c), state: stored ? { version: stored.version, state: stored.state as StudyState } : null, steps });
+    const lastStage = all.reduce((m, e) => Math.max(m, e.stage), -1);
+    await this.#commit(c, stored?.version ?? 0, response, untold, values, { failures, paused, existing: all.length, lastStage });
+    const ended = response.done && !paused ? 'done' : paused ? 'paused' : null;
+    if (ended === 'done') this.#o.host.forget(c.id);
+    return {
+      dispatchTo: response.suggestions.length > 0 ? c.platformId : null,
+      model: response.model && c.platformId ? { platformId: c.platformId, campaignId: c.id, version: response.model.version } : null,
+      ended,
+      computeMs: response.computeMs,
+    };
+  }
+
+  async #commit(
+    c: CampaignRow,
+    fromVersion: number,
+    r: AdvanceResponse,
+    told: ExperimentRow[],
+    values: Map<string, number>,
+    k: { failures: number; paused: boolean; existing: number; lastStage: number },
+  ): Promise<void> {
+    const { failures, paused, existing, lastStage } = k;
+    const now = new Date();
+    await this.#o.db.transaction(async (tx) => {
+      const held = await tx
+        .update(campaigns)
+        .set({ consecutiveFailures: failures })
+        .where(and(eq(campaigns.id, c.id), eq(campaigns.leaseOwner, this.#o.owner)))
+        .returning({ id: campaigns.id });
+      if (held.length === 0) throw new Error(`lease on campaign ${c.id} lost before commit; the decision is discarded`);
+      await tx.insert(studyStates).values({ campaignId: c.id, version: fromVersion + 1, state: r.state });
+      for (const e of told) {
+        await tx.update(experiments).set({ toldAt: now, value: values.get(e.id) ?? null }).where(eq(experiments.id, e.id));
+      }
+      if (r.suggestions.length > 0) {
+        await tx.insert(experiments).values(
+          r.suggestions.map((s, i) => ({
+            id: `${c.id}-${s.id}`,
+            campaignId: c.id,
+            seq: existing + i + 1,
+            suggestionId: s.id,
+            platformId: c.platformId,
+            status: 'queued',
+            cube: s.cube,
+            condition: s.condition,
+            policy: s.policy,
+            stage: s.stage,
+            acquisitionValue: s.acquisitionValue,
+            predictedMean: s.predicted?.mean ?? null,
+            predictedStd: s.predicted?.std ?? null,
+            modelVersion: s.modelVersion,
+          })),
+        );
+      }
+      if (r.model) {
+        await tx
+          .insert(modelSnapshots)
+          .values({ campaignId: c.id, version: r.model.version, snapshot: r.model.snapshot ?? {}, metrics: { nTrain: r.model.nTrain, computeMs: r.computeMs } })
+          .onConflictDoNothing();
+      }
+      const newStage = r.suggestions.reduce((m, s) => Math.max(m, s.stage), -1);
+      if (newStage > lastStage) {
+        const schedule = c.schedule as StageSpec[];
+        await tx.insert(events).values({
+          source: 'cloud',
+          campaignId: c.id,
+          platformId: c.platformId,
+          type: 'campaignStage',
+          body: { stage: newStage, policy: schedule[newStage]?.policy, count: schedule[newStage]?.count },
+          at: now,
+        });
+      }
+      if (paused) {
+        const reason = `${failures} failed experiments in a row (limit ${c.maxConsecutiveFailures})`;
+        await tx.update(campaigns).set({ status: 'paused', statusReason: reason }).where(eq(campaigns.id, c.id));
+        await tx.insert(events).values({ source: 'cloud', campaignId: c.id, platformId: c.platformId, type: 'campaignPaused', severity: 'warning', body: { reason }, at: now });
+      } else if (r.done) {
+        await this.#markDone(tx, c, now);
+      }
+    });
+  }
+
+  async #finish(c: CampaignRow): Promise<StepOutcome> {
+    await this.#o.db.transaction((tx) => this.#markDone(tx, c, new Date()));
+    this.#o.host.forget(c.id);
+    return { ...NOTHING, ended: 'done' };
+  }
+
+  async #markDone(tx: Pick<CloudDrizzle, 'update' | 'insert'>, c: CampaignRow, now: Date): Promise<void> {
+    await tx.update(campaigns).set({ status: 'done', finishedAt: now, statusReason: 'budget reached' }).where(eq(campaigns.id, c.id));
+    await tx.insert(events).values({ source: 'cloud', campaignId: c.id, platformId: c.platformId, type: 'campaignDone', body: { planned: c.planned }, at: now });
+  }
+
+  /** Objective values of done experiments, from their result of the current attempt. */
+  async #objectiveValues(untold: ExperimentRow[], objective: Objective): Promise<Map<string, number>> {
+    const done = untold.filter((e) => e.status === 'done');
+    const out = new Map<string, number>();
+    if (done.length === 0) return out;
+    const rows = await this.#o.db
+      .select({ experimentId: results.experimentId, attempt: results.attempt, features: results.features })
+      .from(results)
+      .where(inArray(results.experimentId, done.map((e) => e.id)));
+    for (const e of done) {
+      const row = rows.find((r) => r.experimentId === e.id && r.attempt === e.attempt);
+      const v = (row?.features as Record<string, unknown> | null | undefined)?.[objective.feature];
+      if (typeof v === 'number' && Number.isFinite(v)) out.set(e.id, v);
+    }
+    return out;
+  }
+
+  async #lease(campaignId: string): Promise<CampaignRow | undefined> {
+    const { db, owner } = this.#o;
+    const until = new Date(Date.now() + (this.#o.leaseMs ?? 120_000));
+    return db.transaction(async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(campaigns)
+        .where(and(eq(campaigns.id, campaignId), or(isNull(campaigns.leaseUntil), lt(campaigns.leaseUntil, new Date()), eq(campaigns.leaseOwner, owner))))
+        .for('update', { skipLocked: true });
+      if (!row) return undefined;
+      await tx.update(campaigns).set({ leaseOwner: owner, leaseUntil: until }).where(eq(campaigns.id, campaignId));
+      return row;
+    });
+  }
+
+  async #release(campaignId: string): Promise<void> {
+    await this.#o.db
+      .update(campaigns)
+      .set({ leaseOwner: null, leaseUntil: null })
+      .where(and(eq(campaigns.id, campaignId), eq(campaigns.leaseOwner, this.#o.owner)));
+  }
+}
+
+/** The study a campaign row describes. */
+export function studySpec(c: CampaignRow): StudySpec {
+  const prior = c.prior as { observations?: { cube: number[]; value: number | null }[] } | null;
+  return {
+    campaignId: c.id,
+    space: c.space as StudySpec['space'],
+    objective: c.objective as Objective,
+    schedule: c.schedule as StageSpec[],
+    seed: c.seed,
+    ...(prior?.observations ? { priorObservations: prior.observations } : {}),
+  };
+}
+
+function exhausted(s: StudyState): boolean {
+  return s.stages.every((st, i) => st.issued >= (s.schedule[i]?.count ?? 0));
+}
+
+function failureReason(e: ExperimentRow): string {
+  const f = e.failure as { reason?: string; detail?: string } | null;
+  if (e.status === 'done') return 'objective feature missing (e.g. no emission)';
+  return f?.reason ? `${f.reason}${f.detail ? `: ${f.detail}` : ''}` : 'failed';
+}

@@ -1,0 +1,66 @@
+/**
+ * Messages between the engine and the optimizer worker. Everything is plain JSON: the database
+ * holds the study state, the worker only computes (and caches live studies to skip restores).
+ *
+ * @module
+ */
+import type { ChemistryConfigInput, Condition } from '@sdfl/chemistry';
+import type { Objective, StageSpec, StudyProgress, StudyState, Suggestion } from '@sdfl/optimizer';
+
+/** What the worker needs to build or restore a campaign's study. */
+export interface StudySpec {
+  readonly campaignId: string;
+  /** Condition-space bounds (chemistry config input). */
+  readonly space: ChemistryConfigInput;
+  readonly objective: Objective;
+  readonly schedule: readonly StageSpec[];
+  readonly seed: number;
+  /** Observations transferred from earlier campaigns (cube + value, null for a failure). */
+  readonly priorObservations?: readonly { cube: number[]; value: number | null }[];
+}
+
+/**
+ * One outcome, then how many suggestions should be pending afterwards. `tell` records a result
+ * (a failure teaches the study the region); `cancel` withdraws an abandoned one (aborted by an
+ * operator or a cancel: not the condition's fault), giving its slot back.
+ */
+export interface AdvanceStep {
+  readonly tell?: { readonly suggestionId: string; readonly result: number | { failed: true; reason: string } };
+  readonly cancel?: string;
+  /** Ask until this many suggestions are pending (0 = ask nothing; the schedule may give fewer). */
+  readonly targetPending: number;
+}
+
+/** Tell outcomes and top up the pending suggestions, in order. */
+export interface AdvanceRequest {
+  readonly spec: StudySpec;
+  /** Stored state and its version; null for a study not created yet. */
+  readonly state: { readonly version: number; readonly state: StudyState } | null;
+  readonly steps: readonly AdvanceStep[];
+}
+
+/** A serialized model version, to store and to ship to the edge. */
+export interface ModelInfo {
+  readonly version: number;
+  readonly nTrain: number;
+  readonly snapshot: unknown;
+}
+
+/** The worker's answer to {@link AdvanceRequest}. */
+export interface AdvanceResponse {
+  readonly state: StudyState;
+  readonly suggestions: Suggestion<Condition>[];
+  /** Set when the study's model changed in this advance. */
+  readonly model: ModelInfo | null;
+  readonly progress: StudyProgress;
+  /** Schedule exhausted and nothing pending. */
+  readonly done: boolean;
+  /** Wall time spent in the worker, ms (told, fitted, asked). */
+  readonly computeMs: number;
+}
+
+export type ToWorker = { readonly id: number; readonly op: 'advance'; readonly request: AdvanceRequest } | { readonly id: number; readonly op: 'forget'; readonly campaignId: string };
+
+export type FromWorker =
+  | { readonly id: number; readonly ok: true; readonly response?: AdvanceResponse }
+  | { readonly id: number; readonly ok: false; readonly error: { readonly message: string; readonly code?: string } };

@@ -1,0 +1,30 @@
+/**
+ * The optimizer's own thread: fits and acquisitions run here, so the broker, the database and
+ * the engine on the main thread stay responsive while a model trains.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { StudyCache } from './study-ops.js';
+
+const port = parentPort!;
+const cache = new StudyCache();
+// One request at a time: the engine serializes per campaign, and tfjs is not reentrant.
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', (m: ToWorker) => {
+  queue = queue.then(async () => {
+    let reply: FromWorker;
+    try {
+      if (m.op === 'forget') {
+        cache.forget(m.campaignId);
+        reply = { id: m.id, ok: true };
+      } else {
+        reply = { id: m.id, ok: true, response: await cache.advance(m.request) };
+      }
+    } catch (error) {
+      const e = error as { message?: string; code?: string };
+      reply = { id: m.id, ok: false, error: { message: e.message ?? String(error), ...(e.code ? { code: e.code } : {}) } };
+    }
+    port.postMessage(reply);
+  });
+});
