@@ -92,14 +92,23 @@ export function describeBrokerAccess(
     it("lets nothing through when platform A publishes on B's topics", async () => {
       const observer = await cloud();
       expect(await observer.subscribe(['sdfl/v1/+/result', 'sdfl/v1/+/state', 'sdfl/v1/+/cmd', 'sdfl/v1/#'])).toEqual([1, 1, 1, 1]);
-      const a = await platform(A);
+      // Forged result and retained state for B, a command to B or to A, a topic outside the tree.
+      // Each on a fresh connection: aedes drops a connection after a denied publish, Mosquitto does not.
+      const forgeries = [
+        { topic: `sdfl/v1/${B}/result`, payload: 'forged-result', qos: 1, retain: false },
+        { topic: `sdfl/v1/${B}/state`, payload: 'forged-state', qos: 1, retain: true },
+        { topic: `sdfl/v1/${B}/cmd`, payload: 'forged-cmd', qos: 0, retain: false },
+        { topic: `sdfl/v1/${A}/cmd`, payload: 'forged-own-cmd', qos: 1, retain: false },
+        { topic: `sdfl/v1/${A}/receipt`, payload: 'forged-own-receipt', qos: 0, retain: false },
+        { topic: 'sdfl/v1/forged', payload: 'forged-short', qos: 0, retain: false },
+        { topic: '$SYS/forged', payload: 'forged-sys', qos: 0, retain: false },
+      ] as const;
+      for (const f of forgeries) {
+        const a = await platform(A);
+        a.client.publish(f.topic, f.payload, { qos: f.qos, retain: f.retain });
+        await settle(50);
+      }
       const b = await platform(B);
-      // Forged result and retained state for B, a command to B, and topics outside the tree.
-      a.client.publish(`sdfl/v1/${B}/result`, 'forged-result', { qos: 1 });
-      a.client.publish(`sdfl/v1/${B}/state`, 'forged-state', { qos: 1, retain: true });
-      a.client.publish(`sdfl/v1/${B}/cmd`, 'forged-cmd', { qos: 0 });
-      a.client.publish('sdfl/v1/rig-a/cmd', 'own-cmd-forged', { qos: 0 });
-      a.client.publish('$SYS/forged', 'x', { qos: 0 });
       // B's genuine result is the sentinel: once it is in, wait a grace period for stragglers.
       await b.client.publishAsync(`sdfl/v1/${B}/result`, 'genuine-b', { qos: 1 });
       await observer.waitFor((m) => m.payload === 'genuine-b');
