@@ -59,7 +59,7 @@ export interface AbortCause {
 const AGENT_STOPPING: AbortCause = { reason: 'INTERNAL', detail: 'agent stopping' };
 
 /**
- * The experiment runner (ARCHITECTURE.md "An experiment's life"): validate -> heat to a steady
+ * The experiment runner (docs/architecture.md §5): validate -> heat to a steady
  * temperature -> program and start the pumps -> wait t_E = 1.2 tau -> acquire -> features ->
  * result. Every wait uses the injected Clock and the attempt's AbortSignal; every transition is
  * persisted, so a restart knows where it was.
@@ -166,6 +166,7 @@ export class Runner {
     let pumping = false;
     let interrupted = false;
     try {
+      outcome.warnings.push(...this.d.inventory.warnings());
       this.refuseUncertain(item);
       const planned = planFlows(item.condition, this.d.space, { contentsUl: this.d.inventory.usableUl() });
       if (!planned.ok) {
@@ -174,7 +175,6 @@ export class Runner {
       }
       const plan = planned.plan;
       outcome.plan = plan;
-      outcome.warnings.push(...this.d.inventory.warnings());
 
       enter('heating');
       await this.d.plant.setSetpoint(plan.temperatureC);
@@ -247,7 +247,7 @@ export class Runner {
     this.d.onOutcome(outcome);
   }
 
-  /** Steady when PV stays within +-band of SP for the hold time (DEVICES.md §3). */
+  /** Steady when PV stays within +-band of SP for the hold time (docs/devices.md §3). */
   private async waitSteady(setpointC: number, signal: AbortSignal): Promise<void> {
     const { steadyBandC, holdMs, heatTimeoutMs } = this.d.config.heater;
     const { clock } = this.d;
