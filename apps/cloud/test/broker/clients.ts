@@ -74,8 +74,15 @@ export async function connectClient(url: string, opts: IClientOptions): Promise<
         check();
       }),
     subscribe: async (filters) => {
-      const granted = await client.subscribeAsync(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])));
-      return filters.map((f) => granted.find((g) => g.topic === f)?.qos ?? -1);
+      try {
+        const granted = await client.subscribeAsync(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])));
+        return filters.map((f) => granted.find((g) => g.topic === f)?.qos ?? -1);
+      } catch (error) {
+        // mqtt.js rejects when any filter was refused; the SUBACK (in SUBSCRIBE order) rides on the error.
+        const granted = (error as { packet?: { granted?: unknown } }).packet?.granted;
+        if (!Array.isArray(granted)) throw error;
+        return granted.map((g) => (typeof g === 'number' ? g : -1));
+      }
     },
     end: async () => {
       await client.endAsync(true);
@@ -83,13 +90,22 @@ export async function connectClient(url: string, opts: IClientOptions): Promise<
   };
 }
 
+/** `promise`, or a rejection naming `what` after `timeoutMs`. */
+export function within<T>(promise: Promise<T>, what: string, timeoutMs = 5_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Waits `ms` (a bounded grace period for messages that must not arrive). */
 export function settle(ms = 300): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The CONNACK return code of a refused connect, or `'connected'` (then the client is closed). */
-export async function connectOutcome(url: string, opts: IClientOptions): Promise<number | 'connected' | string> {
+/** The CONNACK return code of a refused connect, `'connected'` (then the client is closed), or the error message of a failed one. */
+export async function connectOutcome(url: string, opts: IClientOptions): Promise<number | string> {
   try {
     const c = await connectClient(url, opts);
     await c.end();

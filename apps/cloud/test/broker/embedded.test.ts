@@ -8,7 +8,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/broker/embed
 import { CLOUD_USERNAME, platformClientId, type BrokerIdentity, type CredentialVerifier } from '../../src/broker/identity.js';
 import { generateSecret, hashSecret, verifySecret } from '../../src/broker/secrets.js';
 import { describeBrokerAccess, type BrokerUsers } from './access-suite.js';
-import { connectCloud, connectOutcome, connectPlatform, options, settle } from './clients.js';
+import { connectCloud, connectOutcome, connectPlatform, options, settle, within } from './clients.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -76,7 +76,7 @@ describe('embedded broker', () => {
     const a = await connectPlatform(broker.url, 'rig-a', rigA.password);
     const closed = new Promise<void>((resolve) => a.client.once('close', () => resolve()));
     a.client.publish('sdfl/v1/rig-b/result', 'forged', { qos: 1 });
-    await closed;
+    await within(closed, 'connection closed after a denied publish');
     await a.end();
     expect(lines).toContainEqual(
       expect.objectContaining({ module: 'cloud:broker', clientId: 'sdfl-edge-rig-a', topic: 'sdfl/v1/rig-b/result', msg: expect.stringMatching(/^publish denied/) }),
@@ -120,7 +120,7 @@ describe('embedded broker', () => {
     const c = await connectCloud(broker.url, users.cloudPassword);
     const closed = new Promise<void>((resolve) => c.client.once('close', () => resolve()));
     await broker.stop();
-    await closed;
+    await within(closed, 'client cut off');
     expect(broker.listening).toBe(false);
     expect(await connectOutcome(broker.url, options(CLOUD_USERNAME, users.cloudPassword, 'x'))).toMatch(/ECONNREFUSED/);
     await broker.restart();
@@ -136,7 +136,7 @@ describe('embedded broker', () => {
     const closed = new Promise<void>((resolve) => a.client.once('close', () => resolve()));
     verify.revoke('rig-a');
     expect(broker.disconnectPlatform('rig-a')).toBe(1);
-    await closed;
+    await within(closed, 'platform disconnected');
     expect(broker.disconnectPlatform('rig-a')).toBe(0);
     expect(c.client.connected).toBe(true);
     expect(await connectOutcome(broker.url, options('rig-a', rigA.password, platformClientId('rig-a')))).toBe(4);
