@@ -1,11 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Clock, createSimulatedPlatform, type SimulatedPlatform, type SimulatedPlatformOptions, VirtualClock } from '@sdfl/sim';
+import {
+  type Clock,
+  createReactorModel,
+  createSimulatedPlatform,
+  ReactorSimulation,
+  type SimulatedPlatform,
+  type SimulatedPlatformOptions,
+  VirtualClock,
+} from '@sdfl/sim';
 import { pino, type Logger } from 'pino';
 import { Agent, type ControlSetup } from '../agent/agent';
 import { type OpenDevices, openSimulatedDevices, simulatedControl } from '../agent/devices';
 import { linkFor } from '../agent/link-factory';
 import { type EdgeConfig, type EdgeConfigInput, parseEdgeConfig } from '../config';
+import type { Link } from '../link/index';
 import { type EdgeDb, openEdgeDb } from '../store/index';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 
@@ -17,6 +26,11 @@ export interface SimOptions {
   /** Sim time per real time. Default 20. */
   speed?: number;
   seed?: number;
+  /**
+   * Reactor response variant for a platform started here: 0 (default) = the documented response,
+   * n >= 1 = optimum locations and sensitivities drawn from (`seed`, n) (`@sdfl/sim` drawResponseParams).
+   */
+  variant?: number;
   /** Shared clock (tests); default a VirtualClock at `speed`. */
   clock?: Clock;
   /** Reuse a running platform (an agent restart against the same reactor). */
@@ -36,6 +50,8 @@ export interface RunningSim {
   devices: OpenDevices;
   db: EdgeDb;
   agent: Agent;
+  /** The agent's MQTT link (events `online`, `offline`, `empty`). */
+  link: Link;
   /** Stops the agent, devices and database; the platform and broker only if this call started them. */
   stop(): Promise<void>;
 }
@@ -61,17 +77,20 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
   const broker = options.brokerUrl ? null : await startEmbeddedBroker();
   const config = simConfig(options.config, options.brokerUrl ?? broker!.url);
   const clock = options.clock ?? options.platform?.clock ?? new VirtualClock({ speed: options.speed ?? 20 });
-  const platform = options.platform ?? (await createSimulatedPlatform({ clock, seed: options.seed ?? 1, chemistry: config.chemistry, ...options.platformOptions }));
+  const seed = options.seed ?? 1;
+  const reactor = options.variant ? { reactor: new ReactorSimulation(createReactorModel({ seed, variant: options.variant })) } : {};
+  const platform = options.platform ?? (await createSimulatedPlatform({ clock, seed, chemistry: config.chemistry, ...reactor, ...options.platformOptions }));
   const devices = await openSimulatedDevices(config, platform);
   if (config.dataDir !== ':memory:') mkdirSync(config.dataDir, { recursive: true });
   const db = openEdgeDb(config.dataDir === ':memory:' ? ':memory:' : join(config.dataDir, 'edge.db'));
+  let link!: Link;
   const agent = new Agent({
     config,
     clock,
     devices,
     control: options.control ?? simulatedControl(platform),
     db,
-    link: linkFor(config, db, log),
+    link: (state) => (link = linkFor(config, db, log)(state)),
   });
   await agent.start();
   return {
@@ -82,6 +101,7 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
     devices,
     db,
     agent,
+    link,
     async stop() {
       await agent.stop();
       await devices.close();
