@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 
 // SDFL_SYSFS_GPIO: a fake tree for testing this script off the Pi.
 const SYSFS = process.env.SDFL_SYSFS_GPIO ?? '/sys/class/gpio';
-// Label of the 40-pin header's gpiochip (DEVICES.md §4): Pi 5, Pi 4, Pi 3 / Zero 2.
+// Label of the 40-pin header's gpiochip (docs/devices.md §4): Pi 5, Pi 4, Pi 3 / Zero 2.
 const HEADER_LABELS = new Set(['pinctrl-rp1', 'pinctrl-bcm2711', 'pinctrl-bcm2835']);
 
 const configPath = process.argv[2] ?? '/etc/sdfl/edge.yaml';

@@ -12,7 +12,7 @@ const platformId = z
   .regex(/^[^+#/\s]+$/, 'must not contain +, #, / or whitespace');
 
 /**
- * Interlock thresholds (DEVICES.md §6). Defaults are *ours*; every one is config.
+ * Interlock thresholds (docs/devices.md §6). Defaults are *ours*; every one is config.
  */
 const interlocksSchema = z
   .object({
@@ -37,7 +37,7 @@ const interlocksSchema = z
   })
   .prefault({});
 
-/** The edge agent's whole configuration, validated once at start (STYLE.md convention 5). */
+/** The edge agent's whole configuration, validated once at start (docs/conventions.md §5). */
 export const edgeConfigSchema = z.object({
   platformId,
   /** Where results, events and the queue are persisted (SQLite). ':memory:' only for tests. */
@@ -62,7 +62,7 @@ export const edgeConfigSchema = z.object({
       gpio: z
         .object({
           kind: z.enum(['onoff', 'memory']).default('onoff'),
-          /** BCM line numbers; the sysfs offset is resolved from gpiochip labels (DEVICES.md §4). */
+          /** BCM line numbers; the sysfs offset is resolved from gpiochip labels (docs/devices.md §4). */
           pins: z.object({ ssr: z.number().int(), uvLed: z.number().int(), shutter: z.number().int(), estop: z.number().int() }),
           /** Level that opens the lamp shutter. */
           shutterOpenLevel: z.union([z.literal(0), z.literal(1)]).default(1),
@@ -79,7 +79,7 @@ export const edgeConfigSchema = z.object({
       pid: z
         .object({ kp: z.number().default(0.08), ki: z.number().default(0.002), kd: z.number().default(0.4) })
         .prefault({}),
-      /** Time-proportioning window of the SSR, ms (DEVICES.md §3: 1-2 s). */
+      /** Time-proportioning window of the SSR, ms (docs/devices.md §3: 1-2 s). */
       windowMs: z.number().int().positive().default(1_000),
       /** Steady when PV stays within +-band of SP for holdMs. */
       steadyBandC: z.number().positive().default(1),

@@ -1,7 +1,7 @@
 import { CONDITION_KEYS, type ConditionKey } from '@sdfl/protocol';
 
 /**
- * A physical synthesis condition: the seven inputs of the paper (SCIENCE.md "The seven inputs").
+ * A physical synthesis condition: the seven inputs of the paper (docs/science.md §3).
  * Flowrates are the chosen stock flows in uL/min; ODE of the Cs stream and PFO are derived
  * (see planFlows) and never chosen.
  */

@@ -78,7 +78,7 @@ const pumpsSchema = z
 
 /**
  * Everything the condition space and the flow planner need. Every field has a documented default;
- * defaults marked *ours* are not from the paper (SCIENCE.md) and belong in a platform's config.
+ * defaults marked *ours* are not from the paper (docs/science.md) and belong in a platform's config.
  */
 export const chemistryConfigSchema = z
   .object({

@@ -88,7 +88,7 @@ describe('ConditionSpace encoding', () => {
     expect(fastest.reactionTimeS).toBeCloseTo(25, 2);
     expect(slowest.reactionTimeS).toBeCloseTo(42, 2);
     expect(slowest.streams.precursorUlMin).toBeGreaterThan(600);
-    // About 1 mL of precursors per condition (SCIENCE.md "Timing").
+    // About 1 mL of precursors per condition (docs/science.md §4).
     const precursorUl = (p: typeof slowest) => (p.streams.precursorUlMin * p.durationS) / 60;
     expect(precursorUl(slowest)).toBeGreaterThan(800);
     expect(precursorUl(fastest)).toBeLessThan(1_500);

@@ -1,6 +1,6 @@
 // Synthetic HDX-like spectra for the feature tests: a 2068-pixel grid from a cubic wavelength
 // polynomial (~200-898 nm), a ~1000-count dark offset, read + shot noise from a seeded generator,
-// and counts rounded and clipped like a uint16 detector (DEVICES.md §2).
+// and counts rounded and clipped like a uint16 detector (docs/devices.md §2).
 import { pixelWavelengths, type Spectrum } from '../src/features/index';
 
 /** Cubic calibration giving ~200-898 nm over 2068 pixels (~0.34 nm/pixel, as on an HDX). */

@@ -1,5 +1,5 @@
 /**
- * The paper's autonomous workflow on the simulated reactor (SCIENCE.md "The autonomous workflow"):
+ * The paper's autonomous workflow on the simulated reactor (docs/science.md §7):
  * LHS 9 + MV 51 exploration -> ENN twin (structure search, test R^2, SHAP) -> 10-experiment
  * campaigns from the twin as informed prior with EI, UCB, EPLT and RANDOM. Measured values are
  * noisy (the sim's 1.1 % PL_I noise); progress is scored on the noise-free truth of the chosen

@@ -1,7 +1,7 @@
 /**
  * TensorFlow.js backend selection for the optimizer (ENN training and prediction).
  *
- * Order of preference, measured in /work/shared/STACK.md: native `tfjs-node` (only when it is
+ * Order of preference, measured on the development machine (docs/conventions.md §13): native `tfjs-node` (only when it is
  * installed), then WASM (~5x faster than the pure-JS CPU backend for the batched ENN), then CPU.
  * Nothing is ever fetched: the WASM binaries are read from the installed package's own `dist/`.
  */

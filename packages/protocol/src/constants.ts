@@ -77,7 +77,7 @@ export const STAGES = [
 /** One of {@link STAGES}. */
 export type Stage = (typeof STAGES)[number];
 
-/** Interlocks that put the platform in SAFE (see DEVICES.md section 6). */
+/** Interlocks that put the platform in SAFE (see docs/devices.md §6). */
 export const INTERLOCK_NAMES = [
   'overTemperature',
   'thermocoupleFault',

@@ -78,7 +78,7 @@ export interface SimulatedPlatform {
   stop(): Promise<void>;
 }
 
-// Which Condition field each precursor pump feeds; odeCs and PFO are derived flows (SCIENCE.md).
+// Which Condition field each precursor pump feeds; odeCs and PFO are derived flows (docs/science.md §3).
 const CONDITION_FIELD: Partial<Record<PumpId, keyof Condition>> = {
   cuI: 'cuIUlMin',
   oaCuI: 'oaCuIUlMin',
@@ -89,7 +89,7 @@ const CONDITION_FIELD: Partial<Record<PumpId, keyof Condition>> = {
 };
 
 /**
- * Starts one simulated platform (ARCHITECTURE.md "Simulation"): eight Chemyx pumps, each on its own
+ * Starts one simulated platform (docs/architecture.md §8): eight Chemyx pumps, each on its own
  * socat PTY; the absorption and PL HDX spectrometers on ephemeral TCP ports of 127.0.0.1; the
  * heater plate with its MAX31855 thermocouple; the in-memory GPIO wiring SSR -> plate, shutter ->
  * absorption lamp, LED -> PL; and the reactor, fed the pumps' actual running rates and the plate

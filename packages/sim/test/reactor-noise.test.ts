@@ -9,7 +9,7 @@ function relativeStd(xs: number[]): number {
   return sd / mean;
 }
 
-/** Paper Fig 3A (SCIENCE.md "Timing"): steady-state std of Abs300, PL_I, PL_A. */
+/** Paper Fig 3A (docs/science.md §4): steady-state std of Abs300, PL_I, PL_A. */
 const TARGETS = { abs300: 0.013, plIntensity: 0.011, plArea: 0.01 } as const;
 
 function expectPaperNoise(samples: ReactorFeatures[]) {

@@ -2,7 +2,7 @@ import { createConditionSpace, defaultSegments } from '@sdfl/chemistry';
 import { describe, expect, it } from 'vitest';
 import { createReactorModel, haltonPoint, type ReactorFeatures } from '../src/index';
 
-// Trends of SCIENCE.md "Trends" (paper Figs 4, 5, S7 and 7A) asserted on the default variant's truth().
+// Trends of docs/science.md §6 (paper Figs 4, 5, S7 and 7A) asserted on the default variant's truth().
 const model = createReactorModel();
 const space = model.space;
 const AXIS = { T: 0, tR: 1, cuI: 2, oaCuI: 3, oAm: 4, cs: 5, oaCs: 6 } as const;

@@ -189,7 +189,7 @@ export class Agent {
     this.setStage('safe');
   }
 
-  /** A spectrometer that stops answering trips the spectrometerTimeout interlock (DEVICES.md §6). */
+  /** A spectrometer that stops answering trips the spectrometerTimeout interlock (docs/devices.md §6). */
   private guardSpectrometer(role: string, source: SpectrumSource): SpectrumSource {
     return {
       getSpectrum: () =>

@@ -31,7 +31,7 @@ const LIMIT_CODES = new Set(['TEMPERATURE_RANGE', 'PUMP_MAX_RATE', 'PUMP_MIN_RAT
 
 /**
  * Decides a validated command. Nothing reaches a device from here: enqueue only persists after
- * every experiment passed the condition space and the flow planner (STYLE.md: translate at the
+ * every experiment passed the condition space and the flow planner (docs/conventions.md §7: translate at the
  * boundary, here the MQTT ack).
  */
 export async function decide(cmd: CommandBody, ctx: CommandContext): Promise<Decision> {

@@ -11,7 +11,7 @@ import type { QueueStore } from '../runner/types';
 export { modelSnapshotSchema, type ModelSnapshot };
 
 /**
- * The `local` offline policy (ARCHITECTURE.md "Network drops"): with the queue dry and no broker,
+ * The `local` offline policy (docs/architecture.md §6): with the queue dry and no broker,
  * pick the next condition from the last model snapshot, never one already run here. The optimizer
  * (and tfjs) load through the dynamic import below when this first runs; outside src/sim/ nothing
  * else in the edge may import them (eslint `no-restricted-imports`). The sim mode does load them.
@@ -45,7 +45,7 @@ export interface OfflinePolicyDeps {
 }
 
 /**
- * The runner's idle hook (ARCHITECTURE.md "Network drops"): with `local`, the queue dry and no
+ * The runner's idle hook (docs/architecture.md §6): with `local`, the queue dry and no
  * broker, queue the next condition from the last usable model snapshot; results wait in the
  * outbox like any other. `standby` never queues anything.
  */

@@ -18,7 +18,7 @@ const known: readonly PumpStatus[] = ['stopped', 'running', 'paused', 'delayed',
 /**
  * Polls every pump's status and dispensed volume, feeds the control loop's interlocks (stall,
  * link loss, syringe low from live contents) and keeps the latest states for telemetry.
- * Serial I/O stays out of the control loop's tick (DEVICES.md §5).
+ * Serial I/O stays out of the control loop's tick (docs/devices.md §5).
  */
 export class PumpPoller {
   private readonly missed: Record<PumpId, number> = Object.fromEntries(PUMP_IDS.map((id) => [id, 0])) as Record<PumpId, number>;

@@ -23,7 +23,7 @@ export type PumpRecovery = { pump: PumpId; owner: string; deliveredUl: number } 
 
 /**
  * Finishes the reagent bookkeeping a crash interrupted, before anything can start a pump again (a
- * start from stopped resets the Chemyx counter, DEVICES.md §1). A Chemyx pump keeps running when its
+ * start from stopped resets the Chemyx counter, docs/devices.md §1). A Chemyx pump keeps running when its
  * host dies, so each pump the inventory recorded as in flight is stopped (it must not run on in
  * SAFE) and its dispensed volume, everything since its run started, is booked. A pump that cannot
  * be read is marked uncertain rather than booked as 0: its syringe counts as empty until `refilled`.

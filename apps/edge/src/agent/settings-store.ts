@@ -23,7 +23,7 @@ export interface InvalidSetting {
 }
 
 const KEYS = { inventory: 'inventory', model: 'modelSnapshot' } as const;
-/** A blank is only valid for the acquisition settings it was taken with (DEVICES.md §2: no dark pixels). */
+/** A blank is only valid for the acquisition settings it was taken with (docs/devices.md §2: no dark pixels). */
 const referenceKey = (s: EdgeConfig['spectrometer']) => `absorptionReference:${s.integrationUs}:${s.scans}:${s.boxcar}`;
 
 /**

@@ -9,7 +9,7 @@ export function sdNotify(state: 'READY=1' | 'WATCHDOG=1' | 'STOPPING=1' | `STATU
   return new Promise((resolve) => execFile('systemd-notify', [state], () => resolve()));
 }
 
-/** Half of WatchdogSec (DEVICES.md §5: ping at most every WatchdogSec/2), or null without a watchdog. */
+/** Half of WatchdogSec (docs/devices.md §5: ping at most every WatchdogSec/2), or null without a watchdog. */
 export function watchdogIntervalMs(): number | null {
   const usec = Number(process.env.WATCHDOG_USEC);
   return Number.isFinite(usec) && usec > 0 ? usec / 2_000 : null;

@@ -68,7 +68,7 @@ export interface ControlStatus {
 }
 
 /**
- * The fixed-period control loop (ARCHITECTURE.md "Edge: time and safety"): every period it runs
+ * The fixed-period control loop (docs/architecture.md §7): every period it runs
  * the heater, checks every interlock, and on a trip drives every output to SAFE — pumps stopped,
  * heater off, UV LED off, shutter closed — then reports. SAFE is latched until `clearSafe()`.
  * Boot enters SAFE first (`start()`), so nothing pumps until someone clears it.

@@ -49,7 +49,7 @@ export interface Trip {
 type Limits = EdgeConfig['interlocks'];
 
 /**
- * The interlocks of DEVICES.md §6 as a pure state machine: `check(inputs)` returns the trips this
+ * The interlocks of docs/devices.md §6 as a pure state machine: `check(inputs)` returns the trips this
  * tick detected. It keeps the little history that some rules need (heater watch, runaway timer,
  * flat dispensing), and never performs I/O, so the control loop stays deterministic and testable.
  */
@@ -106,7 +106,7 @@ export class InterlockMonitor {
   }
 
   /**
-   * "Recipe max + margin" (DEVICES.md §6): after a setpoint decrease the plate cools passively for
+   * "Recipe max + margin" (docs/devices.md §6): after a setpoint decrease the plate cools passively for
    * minutes, so the previous, higher setpoint stays the reference until the plate is within the
    * band of the new one; a setpoint increase applies at once. With the heater off only the ceiling applies.
    */

@@ -33,7 +33,7 @@ export class JitterRecorder {
 
 /**
  * Runs `fn` every `periodMs` at absolute deadlines (start + k x period) measured with
- * process.hrtime, so timer lateness never accumulates into drift (DEVICES.md §5). A tick that
+ * process.hrtime, so timer lateness never accumulates into drift (docs/devices.md §5). A tick that
  * overruns skips the deadlines it missed instead of bunching up. Returns a stop function.
  */
 export function runAtFixedRate(periodMs: number, fn: (latenessMs: number) => void): () => void {

@@ -1,5 +1,5 @@
 /**
- * The control loop's own thread (DEVICES.md §5: never spectrum math, MQTT or disk I/O here).
+ * The control loop's own thread (docs/devices.md §5: never spectrum math, MQTT or disk I/O here).
  * It owns the GPIO lines and the thermocouple, runs the heater PID and every interlock at a fixed
  * period, and drives the outputs SAFE itself; pumps are stopped by the main thread on its request.
  */

@@ -1,9 +1,9 @@
 /**
- * Chemyx Fusion 6000 ASCII codec (DEVICES.md §1): pure functions that format commands and parse the
+ * Chemyx Fusion 6000 ASCII codec (docs/devices.md §1): pure functions that format commands and parse the
  * text between two `>` prompts. No I/O; the driver (`chemyx-pump.ts`) frames bytes and calls these.
  */
 
-/** Pump status integers of the `status` command (DEVICES.md §1 [V]). */
+/** Pump status integers of the `status` command (docs/devices.md §1 [V]). */
 export const CHEMYX_STATUS = ['stopped', 'running', 'paused', 'delayed', 'stalled'] as const;
 /** Readable pump status. */
 export type ChemyxStatus = (typeof CHEMYX_STATUS)[number];
@@ -44,7 +44,7 @@ export const formatSetDiameter = (mm: number): string => formatCommand('set diam
 
 /**
  * Split reply text into trimmed, non-empty lines. Line ends may be any of `\r\n`, `\n\r`, `\r`, `\n`
- * (sources disagree, DEVICES.md §1), so every run of CR/LF characters separates lines.
+ * (sources disagree, docs/devices.md §1), so every run of CR/LF characters separates lines.
  */
 export function splitLines(text: string): string[] {
   return text
@@ -123,7 +123,7 @@ export function parseStatus(lines: readonly string[]): ChemyxStatus | undefined 
 
 /**
  * The four numbers of `read limit parameter`, in reply order. Sources disagree on that order
- * (maxVol minVol maxRate minRate vs maxRate minRate maxVol minVol, DEVICES.md §1), so they are
+ * (maxVol minVol maxRate minRate vs maxRate minRate maxVol minVol, docs/devices.md §1), so they are
  * returned raw: only a config value may name the order.
  */
 export function parseLimitParameters(lines: readonly string[]): number[] | undefined {

@@ -1,5 +1,5 @@
 /**
- * Request/reply link to one Chemyx pump over a serial-like duplex (DEVICES.md §1): frames replies on
+ * Request/reply link to one Chemyx pump over a serial-like duplex (docs/devices.md §1): frames replies on
  * the `>` prompt, keeps one command in flight, times out in real time, and turns transport trouble
  * into typed errors. It knows no pump verbs; `chemyx-pump.ts` does.
  */
@@ -24,7 +24,7 @@ export interface SerialTransport extends NodeJS.EventEmitter {
 }
 
 /**
- * Open a real serial port, 8N1 without flow control (DEVICES.md §1 [V]). The baud rate is chosen on
+ * Open a real serial port, 8N1 without flow control (docs/devices.md §1 [V]). The baud rate is chosen on
  * the pump, so it is a config value (9600 or 38400 in the vendor's pages).
  * @throws DeviceDisconnectedError when the port cannot be opened.
  */
@@ -53,12 +53,12 @@ export class ChemyxLink extends EventEmitter {
   private inFlight: Pending[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
-  /** Consecutive timeouts; the `pump link lost` interlock (DEVICES.md §6) reads it. */
+  /** Consecutive timeouts; the `pump link lost` interlock (docs/devices.md §6) reads it. */
   consecutiveTimeouts = 0;
 
   constructor(
     readonly device: string,
-    /** Reply timeout, ms, real time (default 1000: "wait for `>` with a timeout (~1 s)", DEVICES.md §1). */
+    /** Reply timeout, ms, real time (default 1000: "wait for `>` with a timeout (~1 s)", docs/devices.md §1). */
     readonly timeoutMs = 1000,
   ) {
     super();

@@ -1,5 +1,5 @@
 /**
- * Chemyx Fusion 6000 syringe pump driver (DEVICES.md §1). Lab verbs over a passed-in serial
+ * Chemyx Fusion 6000 syringe pump driver (docs/devices.md §1). Lab verbs over a passed-in serial
  * transport: `connect`, `set` (program rate + volume, verified), `run`, `stop`, `pause`, `read`,
  * `status`, `dispensedUl`, `describe`, `reconnect`, `close`.
  *
@@ -18,7 +18,7 @@ export interface ChemyxPumpOptions {
   name: string;
   /** Syringe and rate limits of this pump (packages/chemistry `PumpLimits`). */
   limits: PumpLimits;
-  /** Reply timeout, ms, real time. Default 1000 (DEVICES.md §1). */
+  /** Reply timeout, ms, real time. Default 1000 (docs/devices.md §1). */
   timeoutMs?: number;
   /** Volume kept in the syringe that no run may use, uL. Default 500. */
   contentsMarginUl?: number;
@@ -32,9 +32,9 @@ export interface ChemyxPumpOptions {
 export interface PumpRun {
   /** Flow rate, uL/min, within `limits.minRateUlMin..maxRateUlMin`. */
   rateUlMin: number;
-  /** Volume to move, uL; positive infuses, negative withdraws (DEVICES.md §1 `set volume`). */
+  /** Volume to move, uL; positive infuses, negative withdraws (docs/devices.md §1 `set volume`). */
   volumeUl: number;
-  /** Tracked syringe contents now, uL. The run is refused unless it fits (DEVICES.md §1 safety fact). */
+  /** Tracked syringe contents now, uL. The run is refused unless it fits (docs/devices.md §1 safety fact). */
   contentsUl: number;
 }
 
@@ -61,7 +61,7 @@ export interface PumpDescription {
   consecutiveTimeouts: number;
 }
 
-/** Chemyx Fusion 6000 driver. Constructors only assign (STYLE.md convention 6). */
+/** Chemyx Fusion 6000 driver. Constructors only assign (docs/conventions.md §6). */
 export class ChemyxPump extends EventEmitter {
   private readonly link: ChemyxLink;
   private transport: SerialTransport;
@@ -90,7 +90,7 @@ export class ChemyxPump extends EventEmitter {
 
   /**
    * Attach the transport and configure the pump: `set units 2` (uL/min, uL) and `set diameter`
-   * from the limits, each verified against the echoed value (DEVICES.md §1: no error codes).
+   * from the limits, each verified against the echoed value (docs/devices.md §1: no error codes).
    */
   async connect(): Promise<void> {
     if (!this.link.isOpen) this.link.attach(this.transport);
@@ -100,9 +100,9 @@ export class ChemyxPump extends EventEmitter {
 
   /**
    * Program one run without starting it: units and diameter re-asserted, then `set rate` and
-   * `set volume`, each compared with the value the pump echoes; a difference means the pump clamped it -> LIMIT (DEVICES.md §1). Refuses (LIMIT)
+   * `set volume`, each compared with the value the pump echoes; a difference means the pump clamped it -> LIMIT (docs/devices.md §1). Refuses (LIMIT)
    * a rate outside the limits or a volume larger than the contents minus the margin, because a
-   * started run finishes even if the host dies (DEVICES.md §1 safety fact, §6 syringe low).
+   * started run finishes even if the host dies (docs/devices.md §1 safety fact, §6 syringe low).
    */
   async set(run: PumpRun): Promise<void> {
     this.checkRun(run);
@@ -141,7 +141,7 @@ export class ChemyxPump extends EventEmitter {
     await this.link.request(formatCommand('pause'));
   }
 
-  /** `status` -> stopped | running | paused | delayed | stalled (0..4, DEVICES.md §1 [V]). */
+  /** `status` -> stopped | running | paused | delayed | stalled (0..4, docs/devices.md §1 [V]). */
   async status(): Promise<ChemyxStatus> {
     const lines = await this.link.request(formatCommand('status'));
     const s = parseStatus(lines);
@@ -162,7 +162,7 @@ export class ChemyxPump extends EventEmitter {
 
   /**
    * `read limit parameter`: the pump's volume and rate limits for the mounted syringe, in uL and
-   * uL/min (units 2). Sources disagree on the order of the four numbers (DEVICES.md §1), so the
+   * uL/min (units 2). Sources disagree on the order of the four numbers (docs/devices.md §1), so the
    * order is a config value: `volume-first` = maxVol minVol maxRate minRate, `rate-first` the reverse.
    */
   async readLimits(order: 'volume-first' | 'rate-first'): Promise<{ maxVolumeUl: number; minVolumeUl: number; maxRateUlMin: number; minRateUlMin: number }> {

@@ -1,5 +1,5 @@
 /**
- * Error hierarchy of the edge device drivers (STYLE.md convention 7).
+ * Error hierarchy of the edge device drivers (docs/conventions.md §7).
  *
  * Every driver failure is a {@link DeviceError} with a machine-readable {@link DeviceErrorCode}, the
  * name of the device that raised it and, where one exists, the lower-level `cause` (a serial port
@@ -11,7 +11,7 @@
  * Machine-readable failure classes.
  * - `TIMEOUT`: no (complete) reply within the allowed time.
  * - `DISCONNECTED`: the transport closed, failed to open, or the hardware is absent.
- * - `LIMIT`: a value is out of range, or the device silently clamped what we sent (Chemyx, DEVICES.md §1).
+ * - `LIMIT`: a value is out of range, or the device silently clamped what we sent (Chemyx, docs/devices.md §1).
  * - `PROTOCOL`: bytes that do not parse (bad frame, checksum, unexpected reply).
  * - `INTERLOCK`: refused because a safety condition holds (fault bits, syringe contents, e-stop).
  * - `NACK`: the device understood the frame and refused it (OBP NACK, Chemyx `Invalid Command!`).
@@ -90,7 +90,7 @@ export class DeviceInterlockError extends DeviceError {
 
 /**
  * The device refused a well-formed request. `errorNumber` is the device's own code when it has one
- * (OBP error numbers, DEVICES.md §2) and `errorName` its readable name.
+ * (OBP error numbers, docs/devices.md §2) and `errorName` its readable name.
  */
 export class DeviceNackError extends DeviceError {
   override name = 'DeviceNackError';

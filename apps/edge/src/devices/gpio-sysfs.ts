@@ -1,5 +1,5 @@
 /**
- * sysfs GPIO numbering on the Raspberry Pi (DEVICES.md §4 [V]): on Raspberry Pi OS Bookworm /
+ * sysfs GPIO numbering on the Raspberry Pi (docs/devices.md §4 [V]): on Raspberry Pi OS Bookworm /
  * kernel 6.6 the sysfs number of BCM line n is `base + n`, where `base` belongs to the gpiochip
  * labelled `pinctrl-rp1` (Pi 5, base 571 seen) or `pinctrl-bcm2711` (Pi 4, base 512 seen). A bare
  * BCM number fails with EINVAL, and chip numbers differ between kernels, so the base is read from

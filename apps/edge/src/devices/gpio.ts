@@ -15,12 +15,12 @@ export type GpioPinMap = Record<GpioLine, number>;
 
 /** Polarity config of the lines whose OFF level is not 0. */
 export interface GpioPolarity {
-  /** Level that opens the lamp shutter. Default 1 (DEVICES.md §4: shutter polarity is config). */
+  /** Level that opens the lamp shutter. Default 1 (docs/devices.md §4: shutter polarity is config). */
   shutterOpenLevel?: GpioLevel;
 }
 
 /**
- * The OFF (safe) level of each output: SSR, LED at 0, shutter closed (DEVICES.md §6 SAFE).
+ * The OFF (safe) level of each output: SSR, LED at 0, shutter closed (docs/devices.md §6 SAFE).
  * @example offLevel('shutter', { shutterOpenLevel: 0 }) === 1
  */
 export function offLevel(line: Exclude<GpioLine, 'estop'>, polarity: GpioPolarity = {}): GpioLevel {

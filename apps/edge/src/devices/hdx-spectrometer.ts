@@ -1,5 +1,5 @@
 /**
- * Ocean Insight HDX spectrometer driver over OBP on a passed-in TCP socket (DEVICES.md §2).
+ * Ocean Insight HDX spectrometer driver over OBP on a passed-in TCP socket (docs/devices.md §2).
  * Lab verbs: `connect`, `set*`, `read`/`getSpectrum`, `stop` (abort), `describe`, `close`.
  * One request in flight; replies are matched by message type and stale frames are dropped.
  */
@@ -10,13 +10,13 @@ import { DeviceDisconnectedError, type DeviceError, DeviceLimitError, DeviceProt
 import { OBP, type ObpFrame, u16, u32, u8 } from './obp-codec';
 import { ObpLink } from './obp-link';
 
-/** Integration time range of the HDX, us (DEVICES.md §2: 6 ms .. 10 s [V]). */
+/** Integration time range of the HDX, us (docs/devices.md §2: 6 ms .. 10 s [V]). */
 export const HDX_INTEGRATION_US = { min: 6_000, max: 10_000_000 } as const;
-/** Detector pixels of the HDX (DEVICES.md §2). */
+/** Detector pixels of the HDX (docs/devices.md §2). */
 export const HDX_PIXELS = 2068;
 
 /**
- * Open a TCP connection to the spectrometer (port is a config value, DEVICES.md §2 [I]).
+ * Open a TCP connection to the spectrometer (port is a config value, docs/devices.md §2 [I]).
  * @param timeoutMs connect timeout, ms. Default 3000.
  * @throws DeviceDisconnectedError on refusal or timeout.
  */
@@ -45,7 +45,7 @@ export interface HdxOptions {
   name?: string;
   /** Timeout of every request but a spectrum, ms, real time. Default 1000. */
   timeoutMs?: number;
-  /** Added to integration x scans for a spectrum's timeout, ms (DEVICES.md §6). Default 1000. */
+  /** Added to integration x scans for a spectrum's timeout, ms (docs/devices.md §6). Default 1000. */
   acquisitionMarginMs?: number;
   /** Expected pixel count. Default 2068. */
   pixels?: number;
@@ -121,7 +121,7 @@ export class HdxSpectrometer extends EventEmitter {
     return f.payload.toString('latin1').replace(/\0+$/, '').trim();
   }
 
-  /** Set integration time, us; outside 6 ms..10 s -> LIMIT without sending (DEVICES.md §2). */
+  /** Set integration time, us; outside 6 ms..10 s -> LIMIT without sending (docs/devices.md §2). */
   async setIntegrationTimeUs(us: number): Promise<void> {
     if (!Number.isInteger(us) || us < HDX_INTEGRATION_US.min || us > HDX_INTEGRATION_US.max) {
       throw new DeviceLimitError(this.name, `integration ${us} us outside ${HDX_INTEGRATION_US.min}..${HDX_INTEGRATION_US.max}`, us);
@@ -156,7 +156,7 @@ export class HdxSpectrometer extends EventEmitter {
     await this.request(OBP.setLampEnable, u8(on ? 1 : 0), true);
   }
 
-  /** Read the wavelength polynomial and evaluate lambda(i) = sum c_k i^k for every pixel (DEVICES.md §2). */
+  /** Read the wavelength polynomial and evaluate lambda(i) = sum c_k i^k for every pixel (docs/devices.md §2). */
   async readWavelengths(): Promise<number[]> {
     const countFrame = await this.request(OBP.wavelengthCoeffCount);
     const n = countFrame.payload[0];
@@ -173,7 +173,7 @@ export class HdxSpectrometer extends EventEmitter {
   }
 
   /**
-   * Acquire one spectrum. Times out after integration x scans + margin (DEVICES.md §6
+   * Acquire one spectrum. Times out after integration x scans + margin (docs/devices.md §6
    * spectrometer timeout). Requires `connect()` (the wavelength grid).
    */
   async getSpectrum(): Promise<HdxSpectrum> {
@@ -223,7 +223,7 @@ export class HdxSpectrometer extends EventEmitter {
     this.link.close();
   }
 
-  /** One queued request; set-commands ask for an ACK (DEVICES.md §2). */
+  /** One queued request; set-commands ask for an ACK (docs/devices.md §2). */
   private request(messageType: number, payload?: Uint8Array, ack = false, timeoutMs = this.options.timeoutMs ?? 1000): Promise<ObpFrame> {
     return this.link.request(messageType, payload, ack, timeoutMs);
   }

@@ -1,7 +1,7 @@
 /**
- * Heater interface and the default software implementation (DEVICES.md §3 "Software PID"):
+ * Heater interface and the default software implementation (docs/devices.md §3 "Software PID"):
  * thermocouple -> PID -> time-proportioned SSR on a GPIO line. It has no timers of its own: the
- * control loop calls `tick(nowMs)` at 1-10 Hz (DEVICES.md §5), which reads, computes and switches.
+ * control loop calls `tick(nowMs)` at 1-10 Hz (docs/devices.md §5), which reads, computes and switches.
  */
 import { DeviceLimitError } from './errors';
 import type { Gpio, GpioLine } from './gpio';
@@ -57,11 +57,11 @@ export interface SoftwareHeaterOptions {
   line?: GpioLine;
   /**
    * PID gains and options (output 0..1). `derivativeFilterS` defaults to 5 s here: the MAX31855
-   * reads in 0.25 C steps (DEVICES.md §3), so at 10 Hz one step is a 2.5 C/s "slope" that would
+   * reads in 0.25 C steps (docs/devices.md §3), so at 10 Hz one step is a 2.5 C/s "slope" that would
    * make an unfiltered derivative term chatter the SSR.
    */
   pid: PidOptions;
-  /** Time-proportioning window, ms. Default 1000 (DEVICES.md §3: 1-2 s). */
+  /** Time-proportioning window, ms. Default 1000 (docs/devices.md §3: 1-2 s). */
   windowMs?: number;
   /** Highest accepted setpoint, C. Default 200 (above the 170 C condition-space ceiling [I]). */
   maxSetpointC?: number;

@@ -6,7 +6,7 @@ import type { ThermocoupleReader, ThermocoupleReading } from './max31855';
  * A MAX31855 read through the Linux kernel's `maxim_thermocouple` IIO driver (Raspberry Pi
  * overlay `dtoverlay=maxtherm,spidev=0,type=k`): `in_temp_raw` x `in_temp_scale` is milli-degrees C.
  * The driver rejects the read (EINVAL) when the chip's fault bit is set, which becomes a fault here.
- * Node has no SPI ioctl, so the kernel does the SPI transfer (DEVICES.md §3: "other readers").
+ * Node has no SPI ioctl, so the kernel does the SPI transfer (docs/devices.md §3: "other readers").
  */
 export class IioThermocoupleReader implements ThermocoupleReader {
   constructor(

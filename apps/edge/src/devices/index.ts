@@ -1,21 +1,21 @@
 /**
- * Device drivers of the edge agent (STYLE.md convention 1: transport -> codec -> driver).
+ * Device drivers of the edge agent (docs/conventions.md §1: transport -> codec -> driver).
  * Everything here is hardware-facing; the control loop and the runner consume these interfaces.
  */
 export * from './errors';
 
-// Chemyx Fusion 6000 syringe pumps (DEVICES.md §1)
+// Chemyx Fusion 6000 syringe pumps (docs/devices.md §1)
 export * as chemyxCodec from './chemyx-codec';
 export { CHEMYX_STATUS, type ChemyxStatus } from './chemyx-codec';
 export { ChemyxLink, openSerialTransport, type SerialTransport } from './chemyx-link';
 export { ChemyxPump, type ChemyxPumpOptions, type PumpDescription, type PumpReading, type PumpRun } from './chemyx-pump';
 
-// Ocean Insight HDX spectrometers over OBP/TCP (DEVICES.md §2)
+// Ocean Insight HDX spectrometers over OBP/TCP (docs/devices.md §2)
 export * as obp from './obp-codec';
 export { ObpLink } from './obp-link';
 export { connectTcp, HDX_INTEGRATION_US, HDX_PIXELS, HdxSpectrometer, type HdxOptions, type HdxSettings, type HdxSpectrum } from './hdx-spectrometer';
 
-// Heater (DEVICES.md §3)
+// Heater (docs/devices.md §3)
 export { Pid, type PidGains, type PidOptions, type PidTerms } from './pid';
 export { TimeProportioner, type TimeProportionerOptions } from './time-proportioning';
 export {
@@ -43,7 +43,7 @@ export {
   type WatlowF4tOptions,
 } from './watlow-f4t';
 
-// GPIO (DEVICES.md §4)
+// GPIO (docs/devices.md §4)
 export { GPIO_OUTPUT_LINES, offLevel, type Gpio, type GpioLevel, type GpioLine, type GpioPinMap, type GpioPolarity } from './gpio';
 export { listGpioChips, PI_GPIO_CHIP_LABELS, resolveGpioChip, sysfsNumber, type GpioChipInfo, type GpioSysfsOptions } from './gpio-sysfs';
 export { OnoffGpio, type OnoffGpioOptions, type OnoffModule, type OnoffPin } from './onoff-gpio';

@@ -1,5 +1,5 @@
 /**
- * MAX31855 thermocouple amplifier (DEVICES.md §3 [V]) and the {@link ThermocoupleReader} interface
+ * MAX31855 thermocouple amplifier (docs/devices.md §3 [V]) and the {@link ThermocoupleReader} interface
  * that other readers (a serial bridge, a 1-wire MAX31850 via the Linux w1 sysfs file) implement too.
  *
  * Word layout: bits 31..18 signed 14-bit thermocouple temperature x 0.25 C; bit 17 reserved; bit 16

@@ -1,12 +1,12 @@
 /**
- * Ocean Binary Protocol (OBP) frame codec (DEVICES.md §2): pure encode, and an incremental decoder
+ * Ocean Binary Protocol (OBP) frame codec (docs/devices.md §2): pure encode, and an incremental decoder
  * that reads the 44-byte header, then `bytes remaining`, and verifies start bytes, footer, lengths
  * and the optional MD5 checksum. No I/O; `hdx-spectrometer.ts` owns the socket.
  */
 import { createHash } from 'node:crypto';
 import { DeviceNackError, DeviceProtocolError } from './errors';
 
-/** Message types used by the HDX driver (DEVICES.md §2 [V]). */
+/** Message types used by the HDX driver (docs/devices.md §2 [V]). */
 export const OBP = {
   reset: 0x00000000,
   serialNumber: 0x00000100,
@@ -26,7 +26,7 @@ export const OBP = {
 /** Flag bits at offset 4. */
 export const OBP_FLAGS = { response: 0x0001, ack: 0x0002, ackRequested: 0x0004, nack: 0x0008, hwException: 0x0010 } as const;
 
-/** Error numbers at offset 6 and their names (DEVICES.md §2). */
+/** Error numbers at offset 6 and their names (docs/devices.md §2). */
 export const OBP_ERRORS: Readonly<Record<number, string>> = {
   0: 'OK',
   1: 'BAD_PROTOCOL',
@@ -67,7 +67,7 @@ export interface ObpFrameInit {
   messageType: number;
   /** Up to 16 bytes go into the immediate field; longer payloads follow the header. Default empty. */
   payload?: Uint8Array;
-  /** Ask the device for an ACK (set-commands, DEVICES.md §2). Default false. */
+  /** Ask the device for an ACK (set-commands, docs/devices.md §2). Default false. */
   ackRequested?: boolean;
   /** Append an MD5 checksum of all preceding bytes (type 1). Default false (type 0, zeros). */
   checksum?: boolean;
@@ -79,7 +79,7 @@ export interface ObpFrameInit {
   regarding?: number;
 }
 
-/** Encode one frame, little-endian, protocol version 0x1100 (DEVICES.md §2 frame table). */
+/** Encode one frame, little-endian, protocol version 0x1100 (docs/devices.md §2 frame table). */
 export function encodeFrame(init: ObpFrameInit): Buffer {
   const payload = Buffer.from(init.payload ?? new Uint8Array(0));
   const long = payload.length > IMMEDIATE_MAX;

@@ -1,5 +1,5 @@
 /**
- * Request/reply link for OBP over a byte stream (a `net.Socket`, DEVICES.md §2): one request in
+ * Request/reply link for OBP over a byte stream (a `net.Socket`, docs/devices.md §2): one request in
  * flight, replies matched by message type, stale frames dropped, real-time timeouts, NACK and
  * socket loss turned into typed errors. It knows no HDX verbs; `hdx-spectrometer.ts` does.
  */

@@ -1,5 +1,5 @@
 /**
- * {@link Gpio} over `onoff` (sysfs) on a Raspberry Pi (DEVICES.md §4). `onoff` is an optional
+ * {@link Gpio} over `onoff` (sysfs) on a Raspberry Pi (docs/devices.md §4). `onoff` is an optional
  * dependency loaded lazily, so machines that are not Pis never need it; the sysfs base offset is
  * resolved from the gpiochip labels (gpio-sysfs.ts). Levels are levels at the pin (no activeLow),
  * like the sim's InMemoryGpio; shutter polarity comes from config.
@@ -66,7 +66,7 @@ export class OnoffGpio implements Gpio {
   /**
    * Resolve the chip base, load onoff, export the four lines. Outputs start OFF (SSR and LED low,
    * shutter closed): the direction `low`/`high` sets the initial level in the same sysfs write, so
-   * an output never glitches ON (DEVICES.md §4, §6).
+   * an output never glitches ON (docs/devices.md §4, §6).
    * @throws DeviceDisconnectedError without a Pi GPIO chip, without onoff, or when sysfs is not accessible.
    */
   static async open(options: OnoffGpioOptions): Promise<OnoffGpio> {
@@ -125,7 +125,7 @@ export class OnoffGpio implements Gpio {
     return () => void set.delete(cb);
   }
 
-  /** Drive every output OFF, then release the lines (pull-downs keep them OFF, DEVICES.md §4). */
+  /** Drive every output OFF, then release the lines (pull-downs keep them OFF, docs/devices.md §4). */
   async close(): Promise<void> {
     if (this.closed) return;
     for (const line of GPIO_OUTPUT_LINES) await this.pins[line].write(offLevel(line, this.polarity)).catch(() => undefined);

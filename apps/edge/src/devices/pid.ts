@@ -1,5 +1,5 @@
 /**
- * PID controller for the heater (DEVICES.md §3 "Software PID"): pure, no timers, no I/O.
+ * PID controller for the heater (docs/devices.md §3 "Software PID"): pure, no timers, no I/O.
  *
  * - Derivative on measurement (no derivative kick on setpoint changes), optionally low-pass filtered.
  * - Anti-windup by clamping: the integral term stays within the output range, and it does not

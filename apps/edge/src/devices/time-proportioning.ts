@@ -1,5 +1,5 @@
 /**
- * Time-proportioning of an SSR (DEVICES.md §3: window 1-2 s): an output fraction becomes ON for
+ * Time-proportioning of an SSR (docs/devices.md §3: window 1-2 s): an output fraction becomes ON for
  * `fraction x window` at the start of each window, OFF for the rest. Pure; stepped by `tick(nowMs)`.
  *
  * The fraction is latched at each window start so the SSR switches at most twice per window; a
@@ -9,7 +9,7 @@
 
 /** Options of {@link TimeProportioner}. */
 export interface TimeProportionerOptions {
-  /** Window length, ms. Default 1000; DEVICES.md §3 suggests 1000-2000. */
+  /** Window length, ms. Default 1000; docs/devices.md §3 suggests 1000-2000. */
   windowMs?: number;
   /**
    * Shortest ON pulse, ms: shorter ones are dropped (an SSR zero-crosses at 10 ms per half-wave, so

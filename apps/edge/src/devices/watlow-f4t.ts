@@ -1,5 +1,5 @@
 /**
- * Watlow F4T PID controller over Modbus TCP (DEVICES.md §3, optional driver): the controller runs
+ * Watlow F4T PID controller over Modbus TCP (docs/devices.md §3, optional driver): the controller runs
  * its own PID; the edge writes the setpoint and mode and reads PV and output. Implements
  * {@link Heater}, so it can replace the SoftwareHeater; `tick` only polls.
  *
@@ -11,7 +11,7 @@ import ModbusRTU from 'modbus-serial';
 import { DeviceDisconnectedError, DeviceError, DeviceLimitError, DeviceNackError, DeviceProtocolError, DeviceTimeoutError } from './errors';
 import type { Heater, HeaterReading, HeaterTick } from './heater';
 
-/** Loop-1 register addresses (DEVICES.md §3). */
+/** Loop-1 register addresses (docs/devices.md §3). */
 export const F4T_REGISTERS = { setpoint: 2782, workingSetpoint: 2810, processValue: 2820, outputPower: 2808, controlMode: 2730, alarmState: 1356 } as const;
 /** Address offset between consecutive loops. */
 export const F4T_LOOP_STRIDE = 160;
@@ -42,7 +42,7 @@ export interface F4tClient {
 }
 
 /**
- * Connect a Modbus TCP client to an F4T (port 502, unit 1 by default, DEVICES.md §3).
+ * Connect a Modbus TCP client to an F4T (port 502, unit 1 by default, docs/devices.md §3).
  * @param timeoutMs per-transaction timeout, ms. Default 1000.
  * @throws DeviceDisconnectedError when the connection fails.
  */

@@ -1,5 +1,5 @@
 /**
- * Errors of the MQTT link (STYLE.md convention 7). Bad input from the wire is not an error here:
+ * Errors of the MQTT link (docs/conventions.md §7). Bad input from the wire is not an error here:
  * it becomes an ack with `accepted: false`.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
- * The edge's MQTT link: birth/will, durable outbox, commands, telemetry. See ARCHITECTURE.md
- * "The wire" and "Edge: time and safety" (network drops).
+ * The edge's MQTT link: birth/will, durable outbox, commands, telemetry. See docs/architecture.md
+ * §3 (the wire) and §6 (delivery, receipts, network drops).
  *
  * @module
  */

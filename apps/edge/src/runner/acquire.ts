@@ -35,7 +35,7 @@ export async function acquireReference(o: Optics): Promise<Spectrum> {
 }
 
 /**
- * One acquisition (DEVICES.md §2): darks with the LED off and the shutter closed, absorption with
+ * One acquisition (docs/devices.md §2): darks with the LED off and the shutter closed, absorption with
  * the shutter open, PL with the LED on; lights are off again whatever happens.
  */
 export async function acquire(o: Optics, reference: Spectrum): Promise<{ features: Features; spectra: AcquiredSpectra }> {

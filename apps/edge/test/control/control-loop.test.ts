@@ -45,7 +45,7 @@ async function setup() {
   return { clock, gpio, heater, loop, trips, pumpStops: () => pumpStops };
 }
 
-/** Everything the SAFE state promises (ARCHITECTURE.md "Edge: time and safety"). */
+/** Everything the SAFE state promises (docs/architecture.md §7). */
 async function expectSafe(gpio: InMemoryGpio, heater: ScriptedHeater) {
   expect(await gpio.read('ssr')).toBe(0);
   expect(await gpio.read('uvLed')).toBe(0);

@@ -16,7 +16,7 @@ const base = (over: Partial<ControlInputs> = {}): ControlInputs => ({
 });
 const names = (m: InterlockMonitor, i: ControlInputs) => m.check(i).map((t) => t.interlock);
 
-describe('InterlockMonitor (DEVICES.md §6)', () => {
+describe('InterlockMonitor (docs/devices.md §6)', () => {
   it('is quiet in normal conditions', () => {
     expect(make().check(base())).toEqual([]);
   });

@@ -1,5 +1,5 @@
 /**
- * One pump suite (STYLE.md convention 3) run against the packages/sim Chemyx emulator in memory and
+ * One pump suite (docs/conventions.md §3) run against the packages/sim Chemyx emulator in memory and
  * over a socat PTY with a real `serialport`, and against a real pump when SDFL_CHEMYX_PORT names
  * its port (read-only checks there: nothing is pumped).
  */
@@ -130,7 +130,7 @@ function describePump(label: string, setup: () => Promise<Rig>, opts: { faults: 
       await gone;
       expect(await code(pump.status())).toBe('DISCONNECTED');
       expect(errors).toContain('DISCONNECTED');
-      expect(rig.emulator!.state().status).toBe(1); // DEVICES.md §1 safety fact: the run continues
+      expect(rig.emulator!.state().status).toBe(1); // docs/devices.md §1 safety fact: the run continues
       await pump.reconnect();
       expect(await pump.status()).toBe('running');
       await pump.stop();
@@ -138,7 +138,7 @@ function describePump(label: string, setup: () => Promise<Rig>, opts: { faults: 
   });
 }
 
-describe('ChemyxPump limit order (sources disagree, DEVICES.md §1)', () => {
+describe('ChemyxPump limit order (sources disagree, docs/devices.md §1)', () => {
   it('rate-first emulator read with rate-first order', async () => {
     const emulator = new ChemyxPumpEmulator({ clock: new RealClock(), diameterMm: 28.6, maxSpeedMmMin: 1, replyLatencyMs: [1, 2], limitOrder: 'rate-first' });
     const [host, dev] = createDuplexPair();

@@ -178,7 +178,7 @@ describe('ChemyxPump over an in-memory duplex', () => {
 describe('ChemyxPump over SerialPortMock', () => {
   it('talks through the serialport stream; close() closes the port', async () => {
     const path = '/dev/fake-chemyx';
-    // STACK.md trap: create the port through SerialPortMock's own binding copy (ESM loads a second one).
+    // docs/conventions.md §13 trap: create the port through SerialPortMock's own binding copy (ESM loads a second one).
     const mockBinding = SerialPortMock.binding as unknown as { createPort(path: string, opts: { echo: boolean; record: boolean }): void };
     mockBinding.createPort(path, { echo: false, record: true });
     const port = new SerialPortMock({ path, baudRate: 9600, autoOpen: false });

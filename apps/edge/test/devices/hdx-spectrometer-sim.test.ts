@@ -1,4 +1,4 @@
-/** HDX driver against the packages/sim HDX emulator over real TCP on 127.0.0.1 (DEVICES.md §2). */
+/** HDX driver against the packages/sim HDX emulator over real TCP on 127.0.0.1 (docs/devices.md §2). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectTcp, HdxSpectrometer } from '../../src/devices/hdx-spectrometer';
 import { DeviceError } from '../../src/devices/errors';

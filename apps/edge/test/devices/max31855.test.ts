@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMax31855, Max31855Reader } from '../../src/devices/max31855';
 
-/** Independent encoder from the datasheet layout (DEVICES.md §3). */
+/** Independent encoder from the datasheet layout (docs/devices.md §3). */
 const word = (tcC: number, cjC: number, faults = 0) =>
   ((((Math.round(tcC / 0.25) & 0x3fff) << 18) | ((faults ? 1 : 0) << 16) | ((Math.round(cjC / 0.0625) & 0xfff) << 4) | faults) >>> 0);
 

@@ -6,7 +6,7 @@ import { encodeFrame, isNack, nackError, OBP, OBP_FLAGS, ObpDecoder, type ObpFra
 const frames = (items: (ObpFrame | DeviceProtocolError)[]) => items.filter((x): x is ObpFrame => !(x instanceof DeviceProtocolError));
 
 describe('OBP encode', () => {
-  it('lays out a 64-byte request with immediate data (DEVICES.md §2 table)', () => {
+  it('lays out a 64-byte request with immediate data (docs/devices.md §2 table)', () => {
     const f = encodeFrame({ messageType: OBP.setIntegrationTime, payload: u32(100_000), ackRequested: true });
     expect(f.length).toBe(64);
     expect([...f.subarray(0, 2)]).toEqual([0xc1, 0xc0]);

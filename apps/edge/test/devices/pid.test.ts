@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Pid, type PidOptions } from '../../src/devices/pid';
 import { TimeProportioner } from '../../src/devices/time-proportioning';
 
-/** First-order plant: tau dT/dt = gain x u - (T - ambient) (DEVICES.md §3 plate, FOPDT without dead time). */
+/** First-order plant: tau dT/dt = gain x u - (T - ambient) (docs/devices.md §3 plate, FOPDT without dead time). */
 function simulate(opts: { pid: PidOptions; setpoint: (tS: number) => number; seconds: number; gain?: number; tauS?: number; dtS?: number; broken?: (tS: number) => boolean; tp?: TimeProportioner }) {
   const { gain = 250, tauS = 180, dtS = 0.1 } = opts;
   const pid = new Pid(opts.pid);

@@ -12,7 +12,7 @@ const freePort = () =>
     });
   });
 
-/** A small F4T on a real Modbus TCP server: the registers of DEVICES.md §3, floats low word first. */
+/** A small F4T on a real Modbus TCP server: the registers of docs/devices.md §3, floats low word first. */
 class FakeF4t {
   readonly regs = new Map<number, number>();
   maxSetpointC = 180;

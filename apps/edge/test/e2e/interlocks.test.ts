@@ -13,7 +13,7 @@ async function waitForStage(rig: Rig, stage: string) {
   await rig.operator.waitFor('event', (e) => e.body.type === 'stage' && e.body.to === stage, 120_000);
 }
 
-/** SAFE as DEVICES.md §6 defines it, checked on the emulators themselves. */
+/** SAFE as docs/devices.md §6 defines it, checked on the emulators themselves. */
 async function expectSafe(rig: Rig, except: PumpId[] = []) {
   const p = rig.sim.platform;
   expect(p.gpio.isSsrOn()).toBe(false);

@@ -1,5 +1,5 @@
 /**
- * Conformance suite of the outbox contract (STYLE.md convention 3): every implementation of
+ * Conformance suite of the outbox contract (docs/conventions.md §3): every implementation of
  * `OutboxStoreContract` runs these same cases.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

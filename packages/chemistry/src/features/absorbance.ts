@@ -5,7 +5,7 @@ import { validateSameGrid, type MaskedSpectrum, type PixelMask, type Spectrum } 
 export interface AbsorptionSpectra {
   /** Lamp through the flowcell with the product flowing. */
   readonly sample: Spectrum;
-  /** Lamp shuttered, same integration time, scans and boxcar (DEVICES.md §2: no dark pixels). */
+  /** Lamp shuttered, same integration time, scans and boxcar (docs/devices.md §2: no dark pixels). */
   readonly dark: Spectrum;
   /** Lamp through the flowcell with the blank (solvent + carrier). */
   readonly reference: Spectrum;
@@ -20,7 +20,7 @@ export interface PlSpectra {
 }
 
 /**
- * Absorbance A = -log10((S - D) / (R - D)) per pixel (SCIENCE.md, DEVICES.md §2).
+ * Absorbance A = -log10((S - D) / (R - D)) per pixel (docs/science.md §5, docs/devices.md §2).
  *
  * Masked (null) pixels, with `mask[i]` giving the reason:
  * - `'saturated'`: S, D or R >= `saturationCounts` (default 65535);

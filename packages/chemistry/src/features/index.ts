@@ -1,5 +1,5 @@
 /**
- * Spectral features of in-situ absorption and PL spectra (SCIENCE.md "Measured features"):
+ * Spectral features of in-situ absorption and PL spectra (docs/science.md §5):
  * Abs300, PL peak position, PL_I, PL_A, FWHM and the 380/600 nm side peaks, plus the small
  * numeric helpers the simulator and drivers share (wavelength polynomial, interpolation).
  */

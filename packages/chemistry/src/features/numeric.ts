@@ -23,7 +23,7 @@ export function interpolate(xs: readonly number[], ys: readonly number[], x: num
 
 /**
  * Wavelength of each pixel from the spectrometer's calibration polynomial,
- * lambda(i) = sum_k c_k * i^k, nm (DEVICES.md §2; HDX stores N = 4 coefficients).
+ * lambda(i) = sum_k c_k * i^k, nm (docs/devices.md §2; HDX stores N = 4 coefficients).
  * Throws ChemistryError('INVALID_SPECTRUM') for no/non-finite coefficients or a bad pixel count.
  * @example pixelWavelengths([200, 0.5], 3) // [200, 200.5, 201]
  */

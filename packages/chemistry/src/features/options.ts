@@ -9,7 +9,7 @@ const windowNm = z
 // A fresh default per parse, so no two parsed option objects share an array.
 const windowDefault = (lo: number, hi: number) => windowNm.default((): [number, number] => [lo, hi]);
 
-/** Full-scale count of the HDX's uint16 detector (DEVICES.md §2). */
+/** Full-scale count of the HDX's uint16 detector (docs/devices.md §2). */
 export const HDX_SATURATION_COUNTS = 65_535;
 
 const absorbanceSchema = z.object({
@@ -38,7 +38,7 @@ export type AbsorbanceOptions = z.infer<typeof absorbanceSchema>;
 export type AbsorbanceOptionsInput = z.input<typeof absorbanceSchema>;
 
 const abs300Schema = absorbanceSchema.extend({
-  /** Wavelength at which Abs is reported, nm. Default 300 (the UV LED's excitation, SCIENCE.md). */
+  /** Wavelength at which Abs is reported, nm. Default 300 (the UV LED's excitation, docs/science.md §5). */
   excitationNm: z.number().finite().positive().default(300),
   /** Half width of the averaging window around `excitationNm`, nm. Default 2. */
   halfWidthNm: z.number().finite().nonnegative().default(2),

@@ -1,5 +1,5 @@
 /**
- * ENN structure selection as in the paper (SCIENCE.md, workflow step 3): candidates are scored by
+ * ENN structure selection as in the paper (docs/science.md §7, step 3): candidates are scored by
  * held-out R^2 on an 80/20 split, and the chosen structure is accepted when R^2 >= 0.80.
  */
 import { fitEnn, type EnnData, type FitEnnOptions } from './fit';

@@ -3,7 +3,7 @@
  * theta [M, P] (each row one member's stacked weights), full-batch Adam written by hand,
  * L2 weight decay, early stopping on the ensemble's out-of-bag loss with best-weight restore.
  * One variable keeps Adam and the best-weight snapshot to a dozen kernel launches per epoch;
- * STACK.md measured batching ~4x faster than per-member models or the Layers `fit` loop.
+ * docs/conventions.md §13: we measured batching ~4x faster than per-member models or the Layers `fit` loop.
  */
 import * as tf from '@tensorflow/tfjs';
 import { chooseMode, forwardInputs, forwardTheta, type ForwardMode } from './forward';

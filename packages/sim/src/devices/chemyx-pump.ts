@@ -3,7 +3,7 @@ import type { Clock } from '@sdfl/hal';
 import { createRandom, type RandomSource } from '../random';
 import { SyringeDrive, type SyringeDriveOptions, type SyringeDriveState } from './syringe-drive';
 
-/** Chemyx `set units` codes (DEVICES.md §1): 0 mL/min, 1 mL/hr, 2 uL/min, 3 uL/hr. */
+/** Chemyx `set units` codes (docs/devices.md §1): 0 mL/min, 1 mL/hr, 2 uL/min, 3 uL/hr. */
 export type ChemyxUnits = 0 | 1 | 2 | 3;
 
 export interface ChemyxPumpOptions extends SyringeDriveOptions {
@@ -11,10 +11,10 @@ export interface ChemyxPumpOptions extends SyringeDriveOptions {
   clock: Clock;
   /** Seed of the reply-latency jitter and of garbled bytes. Default 1. */
   seed?: number;
-  /** Reply latency range, real ms (DEVICES.md §1 [E]: 50-100 ms). Default [50, 100]. */
+  /** Reply latency range, real ms (docs/devices.md §1 [E]: 50-100 ms). Default [50, 100]. */
   replyLatencyMs?: [number, number];
   /**
-   * Order of `read limit parameter`'s four numbers; sources disagree (DEVICES.md §1 [E]), so drivers
+   * Order of `read limit parameter`'s four numbers; sources disagree (docs/devices.md §1 [E]), so drivers
    * must cope with both. Default 'volume-first' (maxVol minVol maxRate minRate).
    */
   limitOrder?: 'volume-first' | 'rate-first';
@@ -49,7 +49,7 @@ interface Pending {
 }
 
 /**
- * Chemyx Fusion 6000 syringe pump speaking its ASCII protocol (DEVICES.md §1) on any Duplex stream:
+ * Chemyx Fusion 6000 syringe pump speaking its ASCII protocol (docs/devices.md §1) on any Duplex stream:
  * an in-memory pair in unit tests, a serialport on a socat PTY (`serveOnPty`) in conformance tests
  * and the simulated platform.
  *
@@ -58,8 +58,8 @@ interface Pending {
  * a bare `\n` ends the line as `Invalid Command!`. The pump executes a command when it takes it
  * from its input queue, then answers after 50-100 ms of real time; commands are answered in order.
  *
- * The plunger runs on the injected Clock and keeps running when the host disconnects (DEVICES.md
- * §1 safety fact): detach or destroy the stream and the run still completes.
+ * The plunger runs on the injected Clock and keeps running when the host disconnects
+ * (docs/devices.md §1 safety fact): detach or destroy the stream and the run still completes.
  *
  * @example
  * const pump = new ChemyxPumpEmulator({ clock, diameterMm: 28.6 });
@@ -159,7 +159,7 @@ export class ChemyxPumpEmulator {
   /** Executes one command line and returns the reply lines (without echo and prompt). */
   execute(text: string): string[] {
     if (text === '') return [];
-    // A leading space gave `Invalid Command!` on real hardware (DEVICES.md §1 [E]); trailing ones are tolerated [I].
+    // A leading space gave `Invalid Command!` on real hardware (docs/devices.md §1 [E]); trailing ones are tolerated [I].
     const cmd = text.trimEnd();
     switch (cmd) {
       case 'start':
@@ -241,7 +241,7 @@ export class ChemyxPumpEmulator {
         this.push('cr');
         this.lastWasCr = true;
       } else if (byte === 0x0a) {
-        // `\r\n` is one terminator; a bare `\n` is invalid (DEVICES.md §1 [V]).
+        // `\r\n` is one terminator; a bare `\n` is invalid (docs/devices.md §1 [V]).
         if (!this.lastWasCr) this.push('lf');
         this.lastWasCr = false;
       } else {

@@ -1,5 +1,5 @@
 /**
- * Machine-readable codes of emulator and simulated-platform errors (STYLE.md convention 7).
+ * Machine-readable codes of emulator and simulated-platform errors (docs/conventions.md §7).
  * - `SOCAT_MISSING`: the socat binary is not installed (needed for serial PTYs).
  * - `PTY_START`: socat did not create both PTY links in time, or exited early.
  * - `INPUT_LINE`: a write to a GPIO input line (e-stop).

@@ -2,7 +2,7 @@ import { Duplex } from 'node:stream';
 
 /**
  * Two connected in-memory byte streams: what one end writes, the other end reads. The in-memory
- * transport of the conformance suites (STYLE.md convention 3): an emulator attaches to one end, a
+ * transport of the conformance suites (docs/conventions.md §3): an emulator attaches to one end, a
  * driver or test to the other, with no PTY or socket in between. Node 20 lacks `stream.duplexPair`
  * (added in 22.6), hence this.
  *

@@ -11,7 +11,7 @@ export interface LightState {
 
 export interface InMemoryGpioOptions {
   /**
-   * Level of `shutter` that opens it. Default 1. Shutter polarity is a config value (DEVICES.md §4),
+   * Level of `shutter` that opens it. Default 1. Shutter polarity is a config value (docs/devices.md §4),
    * so the emulator lets tests pick either wiring.
    */
   shutterOpenLevel?: GpioLevel;
@@ -19,7 +19,7 @@ export interface InMemoryGpioOptions {
 
 /**
  * In-memory GPIO: every line starts at 0 — pull-downs keep SSR, LED and shutter OFF while the Pi
- * boots (DEVICES.md §4) — and watchers are called synchronously on each change, so consumers
+ * boots (docs/devices.md §4) — and watchers are called synchronously on each change, so consumers
  * (the thermal plant) see edges at the exact clock time of the write.
  *
  * @example

@@ -15,7 +15,7 @@ export interface HdxSpectrometerOptions extends HdxSpectrumOptions {
   sample?: OpticalSampleSource;
   /** Listen address. Default '127.0.0.1'. */
   host?: string;
-  /** TCP port; 0 picks a free one. Default 0. The real port is a config value (DEVICES.md §2 [I]). */
+  /** TCP port; 0 picks a free one. Default 0. The real port is a config value (docs/devices.md §2 [I]). */
   port?: number;
   /** ASCII serial number, <= 16 bytes. Default 'HDX-SIM-A1' / 'HDX-SIM-P1' by role. */
   serialNumber?: string;
@@ -27,13 +27,13 @@ export interface HdxSpectrometerOptions extends HdxSpectrumOptions {
 
 /** Detector settings at power-on and after `reset`. */
 const DEFAULTS = { integrationUs: 100_000, scans: 1, boxcar: 0, lampEnabled: true };
-/** Ranges accepted by the set commands (integration 6 ms .. 10 s, DEVICES.md §2 [V]; others [I]). */
+/** Ranges accepted by the set commands (integration 6 ms .. 10 s, docs/devices.md §2 [V]; others [I]). */
 const LIMITS = { integrationUs: [6_000, 10_000_000], scans: [1, 5_000], boxcar: [0, 100] } as const;
 
 type Settings = typeof DEFAULTS;
 
 /**
- * Ocean Insight HDX speaking OBP over TCP on 127.0.0.1 (DEVICES.md §2), in one of two roles:
+ * Ocean Insight HDX speaking OBP over TCP on 127.0.0.1 (docs/devices.md §2), in one of two roles:
  * 'absorption' (deuterium-halogen lamp through the sample; dark while the GPIO shutter is closed or
  * the lamp is disabled) or 'pl' (emission under the 300 nm LED; dark while the LED is off).
  *

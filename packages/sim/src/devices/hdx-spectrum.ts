@@ -1,13 +1,13 @@
 import type { OpticalSample } from '../optics';
 import { createRandom, gaussian, hashNormal, type RandomSource } from '../random';
 
-/** HDX detector: 2068 pixels, uint16 counts (DEVICES.md §2 [V]). */
+/** HDX detector: 2068 pixels, uint16 counts (docs/devices.md §2 [V]). */
 export const HDX_PIXELS = 2068;
 export const HDX_SATURATION_COUNTS = 65_535;
 
 /**
  * Default wavelength calibration: cubic lambda(i) = c0 + c1 i + c2 i^2 + c3 i^3, 200 nm at pixel 0
- * to 900 nm at pixel 2067 (DEVICES.md §2). Values are float32-exact, as a driver reads them back.
+ * to 900 nm at pixel 2067 (docs/devices.md §2). Values are float32-exact, as a driver reads them back.
  */
 export const DEFAULT_WAVELENGTH_COEFFS: readonly number[] = [200, 0.34951, -5e-6, -1e-10].map(Math.fround);
 
@@ -17,7 +17,7 @@ export const DEFAULT_WAVELENGTH_COEFFS: readonly number[] = [200, 0.34951, -5e-6
  */
 export const DEFAULT_NONLINEARITY_COEFFS: readonly number[] = [1, -1.5e-7, 0, 0, 0, 0, 0, 0].map(Math.fround);
 
-/** Which light path the spectrometer sits on (SCIENCE.md "The platform"). */
+/** Which light path the spectrometer sits on (docs/science.md §1). */
 export type HdxRole = 'absorption' | 'pl';
 
 export interface HdxSpectrumOptions {
@@ -83,7 +83,7 @@ function lampShape(nm: readonly number[]): Float64Array {
 }
 
 /**
- * Turns light into HDX counts (DEVICES.md §2 "Emulator"): counts = dark offset + noise + gain x
+ * Turns light into HDX counts (docs/devices.md §2 "Emulator"): counts = dark offset + noise + gain x
  * source(lambda) x sample(lambda) x integration time, averaged over scans, then boxcar, detector
  * nonlinearity and clipping at 65535.
  */

@@ -1,7 +1,7 @@
 import { createRandom, gaussian, type RandomSource } from '../random';
 
 /**
- * One MAX31855 conversion (DEVICES.md §3 [V]): the 32-bit SPI word is
+ * One MAX31855 conversion (docs/devices.md §3 [V]): the 32-bit SPI word is
  * bits 31..18 signed 14-bit thermocouple temperature x 0.25 C, bit 17 reserved, bit 16 fault,
  * bits 15..4 signed 12-bit cold-junction temperature x 0.0625 C, bit 3 reserved,
  * bit 2 short to VCC, bit 1 short to GND, bit 0 open circuit.

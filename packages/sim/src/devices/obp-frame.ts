@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Ocean Binary Protocol framing (DEVICES.md §2 [V]), device side: the emulator's codec.
+ * Ocean Binary Protocol framing (docs/devices.md §2 [V]), device side: the emulator's codec.
  *
  * ```
  * off len field                         off len field
@@ -26,7 +26,7 @@ const FOOTER = Buffer.from([0xc5, 0xc4, 0xc3, 0xc2]);
 /** Header flag bits. */
 export const OBP_FLAG = { response: 0x0001, ack: 0x0002, ackRequested: 0x0004, nack: 0x0008, hwException: 0x0010 } as const;
 
-/** Error numbers carried by a NACK (DEVICES.md §2). */
+/** Error numbers carried by a NACK (docs/devices.md §2). */
 export const OBP_ERROR = {
   ok: 0,
   badProtocol: 1,
@@ -42,7 +42,7 @@ export const OBP_ERROR = {
   internalError: 13,
 } as const;
 
-/** Message types the HDX emulator implements. The two `get` types marked [I] are not in DEVICES.md. */
+/** Message types the HDX emulator implements. The two `get` types marked [I] are not confirmed for the HDX (docs/devices.md §2). */
 export const OBP_MESSAGE = {
   reset: 0x0000_0000,
   getSerialNumber: 0x0000_0100,
@@ -51,10 +51,10 @@ export const OBP_MESSAGE = {
   getIntegrationTime: 0x0011_0000,
   setIntegrationTime: 0x0011_0010,
   setLampEnable: 0x0011_0410,
-  /** [I] OBP's usual id; not listed in DEVICES.md. */
+  /** [I] OBP's usual id; not confirmed for the HDX (docs/devices.md §2). */
   getScansToAverage: 0x0012_0000,
   setScansToAverage: 0x0012_0010,
-  /** [I] OBP's usual id; not listed in DEVICES.md. */
+  /** [I] OBP's usual id; not confirmed for the HDX (docs/devices.md §2). */
   getBoxcarWidth: 0x0012_1000,
   setBoxcarWidth: 0x0012_1010,
   getWavelengthCoeffCount: 0x0018_0100,

@@ -45,7 +45,7 @@ export function requireSocat(socatPath = 'socat'): void {
 
 /**
  * Starts `socat -d -d pty,raw,echo=0,link=A pty,raw,echo=0,link=B` and resolves once both links
- * exist. Raw mode with echo off is essential (DEVICES.md §1): a cooked PTY echoes and turns `\r`
+ * exist. Raw mode with echo off is essential (docs/devices.md §1): a cooked PTY echoes and turns `\r`
  * into `\n`, which would fake or hide the pump's own echo and line-ending rules.
  *
  * @example

@@ -27,7 +27,7 @@ export interface SerialPtyLink {
 }
 
 export interface ServeOnPtyOptions {
-  /** Baud rate of the emulator's end (a PTY ignores it; it is a pump setting, DEVICES.md §1). Default 38400. */
+  /** Baud rate of the emulator's end (a PTY ignores it; it is a pump setting, docs/devices.md §1). Default 38400. */
   baudRate?: number;
   /** Directory of the links. Default: a fresh temp directory, removed on stop. */
   dir?: string;

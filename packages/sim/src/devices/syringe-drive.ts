@@ -1,6 +1,6 @@
 import type { Clock } from '@sdfl/hal';
 
-/** Chemyx `status` codes (DEVICES.md §1 [V]): 0 stopped, 1 running, 2 paused, 3 delayed, 4 stalled. */
+/** Chemyx `status` codes (docs/devices.md §1 [V]): 0 stopped, 1 running, 2 paused, 3 delayed, 4 stalled. */
 export type PumpStatus = 0 | 1 | 2 | 3 | 4;
 
 /** What the pump accepts for the mounted syringe; all derived from the inner diameter. */
@@ -52,7 +52,7 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
  * The mechanics of a Chemyx Fusion pump, in uL and uL/min, on the injected Clock: the plunger
  * moves at the programmed rate while running, a run is one or more (volume, rate) steps each
  * preceded by the programmed delay, and the run ends by itself after the last step's volume
- * (DEVICES.md §1 "Emulator behaviour"). An empty (or, withdrawing, full) syringe stalls the
+ * (docs/devices.md §1 "Emulator behaviour"). An empty (or, withdrawing, full) syringe stalls the
  * plunger: status 4, the pump's only sign of it. The wire protocol lives in chemyx-pump.ts.
  */
 export class SyringeDrive {

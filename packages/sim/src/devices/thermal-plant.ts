@@ -31,11 +31,11 @@ interface Segment {
 }
 
 /**
- * Heater plate as a first-order-plus-dead-time plant (DEVICES.md §3):
+ * Heater plate as a first-order-plus-dead-time plant (docs/devices.md §3):
  * tau dT/dt = -(T - T_amb) + K u(t - theta), u = 1 while the SSR GPIO is high.
  *
  * SSR edges are recorded at their exact clock time, so a time-proportioned SSR (1-2 s window,
- * DEVICES.md §3) heats by its true duty, and the temperature is integrated exactly (piecewise
+ * docs/devices.md §3) heats by its true duty, and the temperature is integrated exactly (piecewise
  * exponential) across every delayed edge: the result does not depend on the step size.
  *
  * @example

@@ -2,7 +2,7 @@ import type { ReactorFeatures, SampleScale } from './spectra';
 
 /**
  * Relative standard deviations of one steady-state measurement. Defaults are the paper's
- * steady-state figures over 120 min (Fig 3A; SCIENCE.md "Timing"): Abs300 1.3 %, PL_I 1.1 %,
+ * steady-state figures over 120 min (Fig 3A; docs/science.md §4): Abs300 1.3 %, PL_I 1.1 %,
  * PL_A 1.0 %; side peaks 5 % (*ours*).
  */
 export interface NoiseLevels {

@@ -3,7 +3,7 @@ import { hashUniform } from '../random';
 /**
  * Parameters of the Cs3Cu2I5 response family (see response.ts for the formulas). Units are in the
  * names; concentrations are in the reactive phase (reactorInputs). The default values are *ours*,
- * tuned so that the trends of SCIENCE.md "Trends" hold and the PL_I optimum lies inside the default
+ * tuned so that the trends of docs/science.md §6 hold and the PL_I optimum lies inside the default
  * condition space; `drawResponseParams` varies the location-and-sensitivity ones.
  */
 export interface ResponseParams {

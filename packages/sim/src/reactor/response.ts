@@ -24,7 +24,7 @@ export interface SpectralComponents {
   side600Height: number;
 }
 
-/** Peak wavelength of the STE emission, nm (SCIENCE.md: ~450 nm, independent of inputs). */
+/** Peak wavelength of the STE emission, nm (docs/science.md §5: ~450 nm, independent of inputs). */
 export const STE_PEAK_NM = 450;
 
 /** Asymmetric Gaussian: 1 at `x0`, 1/e at x0 - wLow and x0 + wHigh; smooth (C1) at the peak. */

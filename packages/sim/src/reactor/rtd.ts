@@ -5,7 +5,7 @@
  * Segmented flow has little axial dispersion, so nothing reaches the flow cells before most of tau
  * has passed, and the tail is short. The defaults (dead time 0.8 tau, 7 tanks) put 98 % of a step
  * at 1.19 tau and 99 % at 1.22 tau, matching the paper's t_E = 1.2 tau measured at 25, 31 and 42 s
- * reaction times (Fig 3C; SCIENCE.md "Timing").
+ * reaction times (Fig 3C; docs/science.md §4).
  */
 export interface RtdOptions {
   /** Plug-flow part: fraction of tau before the first fluid arrives. Default 0.8. */

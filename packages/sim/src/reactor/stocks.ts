@@ -1,7 +1,7 @@
 import { type Condition, type ConditionSpace, cuIStreamUlMin, transitTimes } from '@sdfl/chemistry';
 
 /**
- * What the syringes hold (SCIENCE.md "Stock solutions"; paper §2.2). Concentrations in mM,
+ * What the syringes hold (docs/science.md §2; paper §2.2). Concentrations in mM,
  * ligand contents as volume fractions. Every default is computed from the paper's recipe.
  */
 export interface StockRecipe {

@@ -80,7 +80,7 @@ const overPty: MakeRig = async (options) => {
   return rig;
 };
 
-/** Conformance suite of the Chemyx wire protocol (DEVICES.md §1), run on every transport. */
+/** Conformance suite of the Chemyx wire protocol (docs/devices.md §1), run on every transport. */
 function describeChemyxWire(name: string, makeRig: MakeRig, enabled = true): void {
   describe.skipIf(!enabled)(`Chemyx Fusion 6000 emulator over ${name}`, () => {
     let rig: Rig;

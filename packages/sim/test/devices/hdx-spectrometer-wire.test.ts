@@ -35,7 +35,7 @@ const greySample: OpticalSampleSource = {
   sampleAt: () => ({ absorbance: (wl) => new Float64Array(wl.length).fill(1), emission: (wl) => new Float64Array(wl.length) }),
 };
 
-describe('HDX spectrometer emulator over TCP (OBP, DEVICES.md §2)', () => {
+describe('HDX spectrometer emulator over TCP (OBP, docs/devices.md §2)', () => {
   let gpio: InMemoryGpio;
   let hdx: HdxSpectrometerEmulator;
   let client: ObpTestClient;
@@ -84,7 +84,7 @@ describe('HDX spectrometer emulator over TCP (OBP, DEVICES.md §2)', () => {
     expect(bad).toMatchObject({ flags: 0x0009, errorNo: 3, type: T.getInt });
   });
 
-  it('NACKs bad frames with the DEVICES.md error numbers', async () => {
+  it('NACKs bad frames with the error numbers of docs/devices.md §2', async () => {
     const nack = async (spec: Parameters<typeof buildFrame>[0]) => {
       const r = await client.request(spec);
       expect(r.flags & 0x0008).toBe(0x0008);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeMax31855, encodeMax31855, Max31855Emulator } from '../../src/devices/max31855';
 
-describe('MAX31855 word (DEVICES.md §3)', () => {
+describe('MAX31855 word (docs/devices.md §3)', () => {
   it('lays out the bits as the datasheet: hand-computed words', () => {
     // 100.25 C = 401 quarter degrees -> bits 31..18; 25 C = 400 sixteenths -> bits 15..4.
     expect(encodeMax31855({ thermocoupleC: 100.25, coldJunctionC: 25 })).toBe(((401 << 18) | (400 << 4)) >>> 0);

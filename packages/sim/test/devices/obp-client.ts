@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 
 /**
  * Hand-built OBP frames for the conformance tests, written field by field from the table in
- * DEVICES.md §2 (deliberately not using the emulator's own encoder).
+ * docs/devices.md §2 (deliberately not using the emulator's own encoder).
  */
 export interface FrameSpec {
   type: number;
@@ -60,7 +60,7 @@ export interface Reply {
   footer: Buffer;
 }
 
-/** TCP client that reads 44 bytes, then `bytes remaining` (the framing DEVICES.md §2 prescribes). */
+/** TCP client that reads 44 bytes, then `bytes remaining` (the framing docs/devices.md §2 prescribes). */
 export class ObpTestClient {
   private buf = Buffer.alloc(0);
   private wake: (() => void) | null = null;

@@ -11,7 +11,7 @@ const setup = () => {
   return { clock, gpio, plant };
 };
 
-describe('ThermalPlant (first order plus dead time, DEVICES.md §3)', () => {
+describe('ThermalPlant (first order plus dead time, docs/devices.md §3)', () => {
   it('follows the FOPDT step response: flat during the dead time, 63 % after one time constant', async () => {
     const { clock, gpio, plant } = setup();
     await gpio.write('ssr', 1);

@@ -6,7 +6,7 @@
 import { Duplex } from 'node:stream';
 
 export interface ScriptedChemyxOptions {
-  /** Echo each command before the reply (DEVICES.md §1 [E]). Default true. */
+  /** Echo each command before the reply (docs/devices.md §1 [E]). Default true. */
   echo?: boolean;
   /** Line end used in replies. Default '\r\n'. */
   eol?: string;
