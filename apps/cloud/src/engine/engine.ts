@@ -223,8 +223,8 @@ export class Engine extends EventEmitter<EngineEvents> {
         this.emit('result', outcome.campaignId, d.message.body.experimentId);
         this.wake(outcome.campaignId);
       }
-    } else if (outcome.kind === 'platform' && outcome.online) {
-      // A birth: the platform may have restarted or come back: send it what waits for it.
+    } else if (outcome.kind === 'platform' && outcome.reconnected) {
+      // The platform restarted or came back: send it what waits for it.
       await this.#startQueued();
       await this.#dispatcher.dispatch(platformId);
       await this.#dispatcher.resendDue();

@@ -16,7 +16,8 @@ export type IngestOutcome =
   | { readonly kind: 'none' }
   /** Send a receipt for this envelope id (stored now or before). */
   | { readonly kind: 'receipt'; readonly envelopeId: string; readonly campaignId?: string; readonly newResult?: boolean }
-  | { readonly kind: 'platform'; readonly online: boolean; readonly safe?: boolean }
+  /** `reconnected`: a birth after offline/unknown or of a new session (the edge restarted or reconnected). */
+  | { readonly kind: 'platform'; readonly online: boolean; readonly reconnected?: boolean }
   | { readonly kind: 'acked'; readonly commandId: string; readonly campaignIds: readonly string[] };
 
 const ACTIVE = ['dispatched', 'accepted', 'running'];
@@ -42,7 +43,7 @@ export class Ingest {
         .update(platforms)
         .set({ status: 'online', session: m.session, birth: b, stage: b.stage, safe: b.safe, safeReason: b.safeReason ?? null, lastSeenAt: now, lastStateAt: now })
         .where(eq(platforms.id, platformId));
-      return { kind: 'platform', online: true, safe: b.safe };
+      return { kind: 'platform', online: true, reconnected: p.status !== 'online' || p.session !== m.session };
     }
     if (p.session !== null && m.session !== p.session) {
       this.#log.debug({ platformId, session: m.session, current: p.session }, 'stale offline state ignored');

@@ -29,7 +29,7 @@ async function memoryVerifier(users: BrokerUsers): Promise<CredentialVerifier & 
 describeBrokerAccess(
   'embedded aedes',
   async (users) => startEmbeddedBroker({ port: 0, verify: await memoryVerifier(users), log: silent }),
-  { badCredentialsCode: 4, noCredentialsCode: 4 },
+  { badCredentialsCode: 4, noCredentialsCode: 4, deniedSubackCode: 128 },
 );
 
 describe('embedded broker', () => {

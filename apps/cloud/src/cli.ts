@@ -1,0 +1,94 @@
+/**
+ * `sdfl`: the cloud's command line.
+ *   sdfl demo                 the whole lab on embedded defaults (what `npm start` runs)
+ *   sdfl serve                the cloud only: broker + engine (config from env and flags)
+ *   sdfl platform add <id>    register a platform; prints its MQTT credentials once
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadCloudConfig, type CloudConfigInput } from './config.js';
+
+const positiveInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+};
+
+const program = new Command('sdfl').description('Cloud of a self-driving fluidic lab: broker, database, campaign engine');
+
+program
+  .command('demo', { isDefault: true })
+  .description('run the cloud, N simulated platforms (separate edge processes) and one PL_I campaign each')
+  .option('--platforms <n>', 'simulated platforms', positiveInt('platforms'), 1)
+  .option('--schedule <stages>', "campaign schedule, e.g. 'lhs 9 -> mv 51 -> ei 10' (the paper's)")
+  .option('--speed <x>', 'simulated seconds per real second', positiveInt('speed'), 25)
+  .option('--seed <n>', 'seed of the simulators and the campaigns', positiveInt('seed'), 1)
+  .option('--data-dir <dir>', 'where the database, edge data and logs go (default .data/demo/<time>)')
+  .action(async (o: { platforms: number; schedule?: string; speed: number; seed: number; dataDir?: string }) => {
+    const { runDemo } = await import('./demo/run-demo.js');
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const summary = await runDemo({ platforms: o.platforms, speed: o.speed, seed: o.seed, signal: abort.signal, live: process.stdout.isTTY === true, ...(o.schedule ? { schedule: o.schedule } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
+    process.exitCode = summary.interrupted ? 130 : summary.campaigns.every((c) => c.status === 'done') ? 0 : 1;
+  });
+
+program
+  .command('serve')
+  .description('start the cloud: embedded broker (or MQTT_URL) + database (PGlite or DATABASE_URL) + engine')
+  .option('--data-dir <dir>', 'data folder (env SDFL_DATA_DIR)')
+  .option('--database-url <url>', 'postgres://... (env DATABASE_URL); default PGlite in the data folder')
+  .option('--mqtt-url <url>', 'external broker to join (env MQTT_URL; password in MQTT_PASSWORD)')
+  .option('--mqtt-host <host>', 'embedded broker interface (env SDFL_MQTT_HOST)')
+  .option('--mqtt-port <port>', 'embedded broker port (env SDFL_MQTT_PORT)')
+  .action(async (o: { dataDir?: string; databaseUrl?: string; mqttUrl?: string; mqttHost?: string; mqttPort?: string }) => {
+    const config = configOrExit({ dataDir: o.dataDir, databaseUrl: o.databaseUrl, mqttUrl: o.mqttUrl, mqttHost: o.mqttHost, mqttPort: o.mqttPort });
+    const { startCloud } = await import('./cloud.js');
+    const cloud = await startCloud(config);
+    console.log(`sdfl serve: database ${cloud.db.location} (${cloud.db.kind}), broker ${cloud.mqttUrl}`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await cloud.stop();
+  });
+
+const platform = program.command('platform').description('the fleet register');
+platform
+  .command('add <id>')
+  .description('register a platform and print its MQTT credentials (shown once); with --mosquitto-dir also write what Mosquitto needs')
+  .option('--pool <name>', 'pool the platform belongs to')
+  .option('--mosquitto-dir <dir>', 'folder with the Mosquitto password and ACL files (infra/cloud)')
+  .option('--data-dir <dir>', 'data folder (env SDFL_DATA_DIR)')
+  .option('--database-url <url>', 'postgres://... (env DATABASE_URL)')
+  .action(async (id: string, o: { pool?: string; mosquittoDir?: string; dataDir?: string; databaseUrl?: string }) => {
+    const config = configOrExit({ dataDir: o.dataDir, databaseUrl: o.databaseUrl });
+    const [{ openDatabase }, { addPlatform }] = await Promise.all([import('./db/open.js'), import('./engine/platforms.js')]);
+    const db = await openDatabase({ url: config.databaseUrl });
+    try {
+      const creds = await addPlatform(db.db, id, { actor: process.env.USER ?? 'cli', ...(o.pool ? { pool: o.pool } : {}) });
+      if (o.mosquittoDir) {
+        const { addPlatformToMosquitto } = await import('./broker/mosquitto-files.js');
+        await addPlatformToMosquitto(o.mosquittoDir, id, creds.password);
+      }
+      console.log(`platform ${id} registered. Its MQTT credentials (shown only now):\n  username: ${creds.username}\n  password: ${creds.password}`);
+      if (o.mosquittoDir) console.log(`Mosquitto files updated in ${o.mosquittoDir}: send mosquitto SIGHUP to reload them.`);
+    } finally {
+      await db.close();
+    }
+  });
+
+function configOrExit(flags: Partial<CloudConfigInput>) {
+  try {
+    return loadCloudConfig(flags);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,159 @@
+/**
+ * `npm start` / `sdfl demo`: the whole lab on embedded defaults. A cloud (PGlite + aedes + engine),
+ * N simulated platforms, each a separate `sdfl-edge --sim` process with its own credentials, and
+ * one campaign per platform on PL_I chosen by the optimizer over MQTT. The demo clears each
+ * platform's boot SAFE state as an operator would (audited as such), shows progress, and ends
+ * with a summary. Ctrl-C stops every edge (each applies SAFE) and the cloud.
+ *
+ * @module
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { pino } from 'pino';
+import { startCloud, type RunningCloud } from '../cloud.js';
+import { loadCloudConfig } from '../config.js';
+import { auditLog, commands, platforms } from '../db/schema.js';
+import { addPlatform } from '../engine/platforms.js';
+import { DEFAULT_SCHEDULE } from '../engine/schedule.js';
+import { spawnSimEdge, type SimEdge } from './edge-process.js';
+import { campaignProgress, describeCondition, progressLine, type CampaignProgress } from './progress.js';
+import { trueFraction } from './sim-truth.js';
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  readonly platforms?: number;
+  readonly schedule?: string;
+  /** Simulated seconds per real second on each platform. Default 25. */
+  readonly speed?: number;
+  readonly seed?: number;
+  /** Default `.data/demo/<timestamp>`. */
+  readonly dataDir?: string;
+  readonly print?: (line: string) => void;
+  /** Rewrite the progress lines in place (a terminal); else print a line per change. */
+  readonly live?: boolean;
+  /** Abort to stop early (Ctrl-C). */
+  readonly signal?: AbortSignal;
+}
+
+/** The demo's outcome, per campaign. */
+export interface DemoSummary {
+  readonly dataDir: string;
+  readonly campaigns: (CampaignProgress & { readonly trueFraction: number | null })[];
+  readonly interrupted: boolean;
+}
+
+const OPERATOR = 'sdfl-demo';
+
+/** Runs the demo to the end of every campaign (or until `signal` aborts). */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
+  const print = options.print ?? console.log;
+  const n = options.platforms ?? 1;
+  const speed = options.speed ?? 25;
+  const seed = options.seed ?? 1;
+  const dataDir = resolve(options.dataDir ?? join('.data', 'demo', new Date().toISOString().replace(/[:.]/g, '-')));
+  mkdirSync(dataDir, { recursive: true });
+  const log = pino({ level: process.env.SDFL_LOG_LEVEL ?? 'warn', base: { module: 'cloud' } }, pino.destination(join(dataDir, 'cloud.log')));
+  const cloud = await startCloud(loadCloudConfig({ dataDir, mqttPort: 0, logLevel: 'warn' }), { log });
+  const edges: SimEdge[] = [];
+  const campaignIds: string[] = [];
+  let interrupted = false;
+  try {
+    print(`sdfl demo: cloud up (database ${cloud.db.location}, broker ${cloud.mqttUrl}); starting ${n} simulated platform(s) at x${speed} sim speed`);
+    for (let i = 1; i <= n; i++) {
+      const id = `sim-${i}`;
+      const creds = await addPlatform(cloud.db.db, id, { actor: OPERATOR });
+      edges.push(
+        spawnSimEdge({ platformId: id, password: creds.password, brokerUrl: cloud.mqttUrl, speed, seed: seed + i - 1, dataDir: join(dataDir, `edge-${id}`), logFile: join(dataDir, `edge-${id}.log`) }),
+      );
+    }
+    for (const e of edges) {
+      await waitFor(() => isOnline(cloud, e.platformId), 60_000, `${e.platformId} to come online (log: ${join(dataDir, `edge-${e.platformId}.log`)})`, options.signal, e);
+      await clearBootSafe(cloud, e.platformId, options.signal);
+      const c = await cloud.engine.createCampaign({ platform: e.platformId, schedule: options.schedule ?? DEFAULT_SCHEDULE, seed: seed + 100 * i(e), name: `PL_I on ${e.platformId}` }, OPERATOR);
+      campaignIds.push(c.id);
+      print(`${e.platformId}: online, boot SAFE cleared by ${OPERATOR}; campaign ${c.id} '${options.schedule ?? DEFAULT_SCHEDULE}' (${c.planned} experiments)`);
+    }
+    interrupted = !(await watch(cloud, campaignIds, print, options.live ?? false, options.signal));
+  } catch (error) {
+    if (!options.signal?.aborted) throw error;
+    interrupted = true;
+  } finally {
+    if (options.signal?.aborted) print('\nstopping: every edge goes SAFE, then the cloud stops');
+    const codes = await Promise.all(edges.map((e) => e.stop()));
+    codes.forEach((code, k) => code !== 0 && print(`  ${edges[k]!.platformId} exited with ${code} (see its log)`));
+  }
+  const summary = await Promise.all(campaignIds.map(async (id) => {
+    const p = await campaignProgress(cloud.db.db, id);
+    return { ...p, trueFraction: p.best ? await trueFraction(p.best.condition) : null };
+  }));
+  await cloud.stop();
+  for (const s of summary) {
+    print(
+      `${s.platformId}: ${s.done + s.failed} experiments run (${s.failed} failed), best PL_I ${s.best ? `${s.best.value.toFixed(0)} counts (measured)` : '-'}` +
+        (s.best ? ` at ${describeCondition(s.best.condition)}; ${s.trueFraction !== null ? `${(100 * s.trueFraction).toFixed(1)} % of the simulator's true optimum (noise-free model value)` : ''}` : '') +
+        `; data in ${dataDir}`,
+    );
+  }
+  return { dataDir, campaigns: summary, interrupted };
+}
+
+const i = (e: SimEdge) => Number(e.platformId.split('-')[1]);
+
+async function isOnline(cloud: RunningCloud, id: string): Promise<boolean> {
+  const [p] = await cloud.db.db.select({ status: platforms.status }).from(platforms).where(eq(platforms.id, id));
+  return p?.status === 'online';
+}
+
+/** What an operator does after checking the rig: clear the boot SAFE state (logged with who and why). */
+async function clearBootSafe(cloud: RunningCloud, platformId: string, signal?: AbortSignal): Promise<void> {
+  const reason = 'simulated platform: its boot checks are simulated; cleared by the demo acting as operator';
+  await cloud.db.db.insert(auditLog).values({ actor: OPERATOR, action: 'platform.clearSafe', target: platformId, reason });
+  const id = await cloud.engine.dispatcher.send(platformId, { type: 'clearSafe', operator: OPERATOR, reason });
+  const acked = async () => {
+    const [c] = await cloud.db.db.select().from(commands).where(eq(commands.id, id!));
+    return c?.ackedAt ? c : undefined;
+  };
+  const ack = await waitFor(acked, 30_000, `${platformId} to ack clearSafe`, signal);
+  if (!ack.accepted && ack.ackReason !== 'NOT_SAFE') throw new Error(`${platformId} refused clearSafe: ${ack.ackReason} ${ack.ackDetail ?? ''}`);
+}
+
+/** Prints progress until every campaign ends; false when aborted. */
+async function watch(cloud: RunningCloud, ids: string[], print: (l: string) => void, live: boolean, signal?: AbortSignal): Promise<boolean> {
+  let last: string[] = [];
+  for (;;) {
+    if (signal?.aborted) return false;
+    const progress = await Promise.all(ids.map((id) => campaignProgress(cloud.db.db, id)));
+    const lines = progress.map((p) => progressLine(p));
+    if (live) {
+      if (last.length > 0) process.stdout.write(`\x1b[${last.length}A`);
+      for (const l of lines) process.stdout.write(`\x1b[2K${l}\n`);
+    } else {
+      lines.forEach((l, k) => l !== last[k] && print(l));
+    }
+    last = lines;
+    if (progress.every((p) => p.status === 'done' || p.status === 'cancelled' || p.status === 'paused')) return true;
+    await sleep(live ? 250 : 1000, signal);
+  }
+}
+
+async function waitFor<T>(check: () => Promise<T | undefined | false | null>, timeoutMs: number, what: string, signal?: AbortSignal, edge?: SimEdge): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let exited: number | string | undefined;
+  void edge?.exited.then((c) => (exited = c));
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (exited !== undefined) throw new Error(`edge ${edge!.platformId} exited (${exited}) while waiting for ${what}`);
+    if (signal?.aborted) throw new Error('interrupted');
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100, signal);
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((r) => {
+    const t = setTimeout(r, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+  });
+}
