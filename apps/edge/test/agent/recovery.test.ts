@@ -26,7 +26,7 @@ describe('boot recovery of delivered volumes', { timeout: 120_000 }, () => {
 
   /** Runs exp-1 into its equilibration wait, lets the pumps run on, and kills the agent. */
   async function crashMidExperiment(): Promise<{ atCrash: Record<PumpId, number> }> {
-    platform = await createMemoryPlatform({ initialC: condition.temperatureC });
+    platform = await createMemoryPlatform({ initialC: condition.temperatureC + 2 });
     db = openEdgeDb(':memory:');
     const a = await attachAgent(platform, db, config);
     expect((await a.link.send({ type: 'clearSafe', operator: 'test', reason: 'rig' })).accepted).toBe(true);
@@ -96,7 +96,7 @@ describe('boot recovery of delivered volumes', { timeout: 120_000 }, () => {
   });
 
   it('after a graceful stop mid-experiment, books at stop and has nothing left in flight at the next boot', async () => {
-    platform = await createMemoryPlatform({ initialC: condition.temperatureC });
+    platform = await createMemoryPlatform({ initialC: condition.temperatureC + 2 });
     db = openEdgeDb(':memory:');
     const a = await attachAgent(platform, db, config);
     await a.link.send({ type: 'clearSafe', operator: 'test', reason: 'rig' });
