@@ -73,6 +73,7 @@ function authError(returnCode: AuthenticateError['returnCode'], message: string)
  *   closes that client's connection (an error from this hook always does, MQTT 3.1.1 section 3.3.5
  *   allows it), so a misbehaving platform also goes offline until it reconnects.
  * - `authorizeSubscribe`: a denied filter is granted as failure (SUBACK 0x80), the connection stays.
+ *   Shared subscriptions (`$share/...`) are refused too: aedes 1.2 does not implement them.
  * - `authorizeForward`: every delivery is re-checked against the receiver's identity.
  *
  * @throws when the port cannot be bound (e.g. `EADDRINUSE`).
@@ -146,7 +147,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         const decision =
           identity === undefined
             ? { allowed: false as const, reason: 'no authenticated identity' }
-            : maySubscribe(identity, subscription.topic);
+            : subscription.topic.startsWith('$share/')
+              ? // aedes 1.2 would take it as a literal filter that matches nothing: fail loudly instead.
+                { allowed: false as const, reason: 'the embedded broker (aedes 1.2) has no shared subscriptions' }
+              : maySubscribe(identity, subscription.topic);
         if (decision.allowed) {
           done(null, subscription);
           return;

@@ -143,6 +143,13 @@ describe('embedded broker', () => {
     await Promise.all([a.end(), c.end()]);
   });
 
+  it('refuses shared subscriptions, which aedes 1.2 lacks, instead of silently matching nothing', async () => {
+    broker = await startEmbeddedBroker({ port: 0, verify: await memoryVerifier(users), log: silent });
+    const c = await connectCloud(broker.url, users.cloudPassword);
+    expect(await c.subscribe(['$share/ingest/sdfl/v1/+/result', 'sdfl/v1/+/result'])).toEqual([128, 1]);
+    await c.end();
+  });
+
   it('rejects a port already in use', async () => {
     broker = await startEmbeddedBroker({ port: 0, verify: await memoryVerifier(users), log: silent });
     await expect(startEmbeddedBroker({ port: broker.port, verify: await memoryVerifier(users), log: silent })).rejects.toThrow(/EADDRINUSE/);

@@ -58,6 +58,27 @@ describe.skipIf(binary === undefined)('Mosquitto files', () => {
     }
   });
 
+  it('splits results between cloud processes of one shared-subscription group', async () => {
+    const users: BrokerUsers = { cloudPassword: generateSecret(), platforms: [{ id: 'rig-a', password: generateSecret() }] };
+    const broker = await startWithFiles(users);
+    try {
+      const ingest = [await connectCloud(broker.url, users.cloudPassword), await connectCloud(broker.url, users.cloudPassword)];
+      for (const c of ingest) expect(await c.subscribe(['$share/ingest/sdfl/v1/+/result'])).toEqual([1]);
+      const rig = await connectPlatform(broker.url, 'rig-a', users.platforms[0]!.password);
+      const sent = Array.from({ length: 20 }, (_, i) => `r${i}`);
+      for (const payload of sent) await rig.client.publishAsync('sdfl/v1/rig-a/result', payload, { qos: 1 });
+      const deadline = Date.now() + 5_000;
+      while (ingest[0]!.received.length + ingest[1]!.received.length < sent.length && Date.now() < deadline) await settle(50);
+      await settle();
+      const got = ingest.flatMap((c) => c.received.map((m) => m.payload));
+      expect(got.sort()).toEqual([...sent].sort()); // each result to exactly one member
+      expect(ingest.every((c) => c.received.length > 0)).toBe(true);
+      await Promise.all([...ingest, rig].map((c) => c.end()));
+    } finally {
+      await broker.stop();
+    }
+  });
+
   describe('adding and removing platforms on a running broker', () => {
     const users: BrokerUsers = { cloudPassword: generateSecret(), platforms: [{ id: 'rig-a', password: generateSecret() }] };
     let broker: Awaited<ReturnType<typeof startWithFiles>>;
