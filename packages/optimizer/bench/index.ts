@@ -1,10 +1,14 @@
 /**
- * Optimizer benchmarks: `npm run bench -w packages/optimizer [-- --quick] [-- --only workflow,functions,latency]`.
+ * Optimizer benchmarks: `npm run bench -w packages/optimizer [-- --quick] [-- --only peers,workflow,decision,functions,latency]`
+ * (`--seeds N` for the peers; `--surrogate enn` runs the workflow on the paper's ENN twin).
  * Prints tables and one final `BENCH_JSON {...}` line. Each bench adds its summary to `results`.
  */
 import { initBackend } from '../src/backend';
 import { runLatencyBench } from './latency';
-import { ennFactory, ennStructureSearch } from './surrogates';
+import { runDecisionBench } from './decision';
+import { runPeersBench } from './peers';
+import { autoFit } from '../src/study';
+import { ennFactory, ennStructureSearch, gpTwinSearch } from './surrogates';
 import { runTestFunctionBench } from './test-functions';
 import { runWorkflowBench } from './workflow';
 
@@ -13,11 +17,20 @@ const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? args[args.indexOf('--only') + 1];
 const only = args.some((a) => a.startsWith('--only')) && onlyArg ? new Set(onlyArg.split(',')) : null;
 const want = (name: string): boolean => only === null || only.has(name);
+const seedsArg = args.includes('--seeds') ? Number(args[args.indexOf('--seeds') + 1]) : undefined;
+const enn = args.includes('--surrogate') && args[args.indexOf('--surrogate') + 1] === 'enn';
 const results: Record<string, unknown> = { quick };
 
 await initBackend();
+if (want('peers')) {
+  results.peers = await runPeersBench({ seeds: seedsArg ?? (quick ? 2 : 10), twinSeeds: quick ? 1 : 3 });
+}
 if (want('workflow')) {
-  results.workflow = await runWorkflowBench({ variants: [0, 1, 2], seeds: quick ? 2 : 10, fit: ennFactory(), structureSearch: ennStructureSearch() });
+  const surrogate = enn ? { fit: ennFactory(), structureSearch: ennStructureSearch() } : { fit: autoFit, structureSearch: gpTwinSearch() };
+  results.workflow = await runWorkflowBench({ variants: [0, 1, 2], seeds: quick ? 2 : 10, ...surrogate });
+}
+if (want('decision')) {
+  results.decision = await runDecisionBench({ sizes: [60, 1000], surrogates: ['auto', 'gp', 'enn'], repeats: quick ? 3 : 5 });
 }
 if (want('functions')) {
   results.testFunctions = await runTestFunctionBench({ seeds: quick ? 2 : 10, budget: 30, fit: ennFactory() });

@@ -5,7 +5,7 @@ import { r2 } from '../src/enn/metrics';
 import { selectStructure } from '../src/enn/structure';
 import type { EnnStructure } from '../src/enn/types';
 import { createPrng, deriveSeed, permutation } from '../src/sampling/prng';
-import { logOutput, type SurrogateFactory, type TrainingData } from '../src/study';
+import { autoFit, logOutput, type SurrogateFactory, type TrainingData } from '../src/study';
 import type { StructureSearch } from './workflow';
 
 /** fitEnn with a fixed structure; warm-starts from `init` when it is an ENN. */
@@ -45,3 +45,13 @@ export function ennStructureSearch(): StructureSearch {
   };
 }
 
+
+/** The GP twin: the `auto` GP on y or on log y, whichever has the better 5-fold CV R^2. */
+export function gpTwinSearch(): StructureSearch {
+  return async (data, seed) => {
+    const log = logOutput(autoFit);
+    const rLog = await crossValidatedR2(log, data, seed);
+    const rLin = await crossValidatedR2(autoFit, data, seed);
+    return rLog > rLin ? { fit: log, label: 'log gp', searchR2: rLog } : { fit: autoFit, label: 'gp', searchR2: rLin };
+  };
+}

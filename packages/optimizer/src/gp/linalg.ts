@@ -50,24 +50,30 @@ export function solveUpper(l: Float64Array, n: number, b: Float64Array): Float64
 
 /** A^{-1} from its Cholesky factor: (L^{-1})^T L^{-1}, symmetric, full n x n. */
 export function choleskyInverse(l: Float64Array, n: number): Float64Array {
-  // M = L^{-1}, lower triangular, column by column.
-  const m = new Float64Array(n * n);
+  // T = (L^{-1})^T, upper triangular, built row by row so that every inner loop runs over
+  // contiguous memory (the textbook column order strides by n in both products).
+  const t = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
-    m[j * n + j] = 1 / l[j * n + j]!;
+    // Column j of L^{-1} = row j of T: solve L c = e_j for c_i, i >= j.
+    const rj = j * n;
+    t[rj + j] = 1 / l[rj + j]!;
     for (let i = j + 1; i < n; i++) {
       const ri = i * n;
       let s = 0;
-      for (let k = j; k < i; k++) s -= l[ri + k]! * m[k * n + j]!;
-      m[ri + j] = s / l[ri + i]!;
+      for (let k = j; k < i; k++) s -= l[ri + k]! * t[rj + k]!;
+      t[rj + i] = s / l[ri + i]!;
     }
   }
+  // inv_ij = sum_k T_ik T_jk over k >= max(i, j).
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    const ri = i * n;
     for (let j = 0; j <= i; j++) {
+      const rj = j * n;
       let s = 0;
-      for (let k = i; k < n; k++) s += m[k * n + i]! * m[k * n + j]!;
-      inv[i * n + j] = s;
-      inv[j * n + i] = s;
+      for (let k = i; k < n; k++) s += t[ri + k]! * t[rj + k]!;
+      inv[ri + j] = s;
+      inv[rj + i] = s;
     }
   }
   return inv;

@@ -2,3 +2,4 @@ export * from './duplicates';
 export * from './feasibility';
 export * from './optimize';
 export * from './policy';
+export * from './trust-region';

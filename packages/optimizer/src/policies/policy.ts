@@ -12,6 +12,7 @@ import type { Surrogate } from '../surrogate';
 import { type PointSet, type Quantizer, identityQuantizer } from './duplicates';
 import { type FeasibilityModel, penalize } from './feasibility';
 import { type MaximizeOptions, maximizeAcquisition } from './optimize';
+import type { AdaptiveTrustRegionOptions } from './trust-region';
 
 /** Every policy a schedule stage can use. `lhs` and `sobol` are planned designs for initialisation. */
 export type PolicyName = 'lhs' | 'sobol' | 'random' | AcquisitionKind;
@@ -39,10 +40,14 @@ export interface PolicyParams
   /** Perturbed copies of the incumbent added to the candidates (local exploitation). Default 64. */
   incumbentNeighbours?: number;
   /**
-   * Side of a box centred on the incumbent that bounds the search (a trust region, cube units),
-   * or undefined for the whole cube. Default undefined.
+   * Side of a box centred on the incumbent that bounds the search (a trust region, cube units);
+   * `adaptive` = TuRBO-style success/failure counters (the study resolves it to a side from the
+   * stage's results, see trust-region.ts); undefined = the whole cube. Default in a study:
+   * `adaptive` for EI, UCB and EPLT, the whole cube for MV; in `proposeFromModel`: the whole cube.
    */
-  trustRegion?: number;
+  trustRegion?: number | 'adaptive';
+  /** Settings of the `adaptive` trust region. */
+  adaptiveTrustRegion?: AdaptiveTrustRegionOptions;
   /**
    * Draw the candidates from the strata of a Latin hypercube that no existing point occupies (the
    * study sizes it to the points so far + the rest of the stage), without local refinement. Keeps
@@ -103,6 +108,7 @@ export function proposeFromModel(kind: AcquisitionKind, params: PolicyParams, mo
     }
   }
   const tr = params.trustRegion;
+  if (tr === 'adaptive') throw new RangeError("trustRegion 'adaptive' must be resolved to a side first (the study does)");
   const bounds =
     tr !== undefined && ctx.incumbent ? { lo: ctx.incumbent.map((v) => Math.max(0, v - tr / 2)), hi: ctx.incumbent.map((v) => Math.min(1, v + tr / 2)) } : undefined;
   const res = maximizeAcquisition(score, {

@@ -8,11 +8,12 @@ import { deriveSeed } from '../sampling/prng';
 import type { SnapshotSurrogate, SurrogateFactory, SurrogateKind, SurrogateLoader } from './types';
 
 /**
- * Largest training set on which `auto` fits a GP; above it, the ENN. Why: the GP's fit and its
- * prediction on the acquisition's ~9k candidates grow as n^2-n^3 (bench/latency.ts: about 0.2 s
- * per decision at 60 points, 1 s at 200), the ENN's roughly as n.
+ * Most observations the `auto` GP conditions on (the most recent half and a seeded random half of
+ * the rest). Why: an exact GP decision (fit + EI search) grows as n^2-n^3; bench/decision.ts measured
+ * ~0.1 s at 60 points, ~0.7 s at 200 and ~10 s at 1000 on the shared 2-core machine, and the ENN
+ * was slower still (1 s at 60, 4.8 s at 200).
  */
-export const AUTO_GP_MAX_POINTS = 200;
+export const AUTO_GP_MAX_POINTS = 150;
 
 /** Fits the ENN (default structure); `init` is used as a warm start only when it is an ENN of the same shape. */
 export const ennFit: SurrogateFactory = async (data, options) => {
@@ -21,15 +22,20 @@ export const ennFit: SurrogateFactory = async (data, options) => {
   return fitEnn(data, { seed: options.seed, ...(init ? { init } : {}) });
 };
 
-/** Fits the GP (MAP hyper-parameters); a GP `init` adds its hyper-parameters as a starting point. */
-export const gpFit: SurrogateFactory = async (data, options) => {
-  const [{ fitGp }, { Gp }] = await Promise.all([import('../gp/fit'), import('../gp/gp')]);
-  const init = options.init instanceof Gp ? options.init : undefined;
-  return fitGp(data, { seed: deriveSeed(options.seed, 'gp'), ...(init ? { init } : {}) });
-};
+/** A GP factory (MAP hyper-parameters); a GP `init` adds its hyper-parameters as a starting point. */
+function gpFactory(maxPoints?: number): SurrogateFactory {
+  return async (data, options) => {
+    const [{ fitGp }, { Gp }] = await Promise.all([import('../gp/fit'), import('../gp/gp')]);
+    const init = options.init instanceof Gp ? options.init : undefined;
+    return fitGp(data, { seed: deriveSeed(options.seed, 'gp'), ...(init ? { init } : {}), ...(maxPoints !== undefined ? { maxPoints } : {}) });
+  };
+}
 
-/** GP up to {@link AUTO_GP_MAX_POINTS} observations, ENN beyond. */
-export const autoFit: SurrogateFactory = (data, options) => (data.y.length <= AUTO_GP_MAX_POINTS ? gpFit : ennFit)(data, options);
+/** The exact GP on every observation. */
+export const gpFit: SurrogateFactory = gpFactory();
+
+/** The GP, exact up to {@link AUTO_GP_MAX_POINTS} observations and on that many of them beyond. */
+export const autoFit: SurrogateFactory = gpFactory(AUTO_GP_MAX_POINTS);
 
 /** The factory of a built-in surrogate kind. */
 export function surrogateFit(kind: SurrogateKind): SurrogateFactory {

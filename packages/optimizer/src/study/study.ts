@@ -10,7 +10,8 @@
 import { identityQuantizer, PointSet, type Quantizer } from '../policies/duplicates';
 import { acquisition } from '../acquisition';
 import { createFeasibilityModel, penalize } from '../policies/feasibility';
-import { type Proposal, type ProposeContext, isModelPolicy, proposeFromModel, proposeRandom, proposeSpaceFilling } from '../policies/policy';
+import { type PolicyParams, type Proposal, type ProposeContext, isModelPolicy, proposeFromModel, proposeRandom, proposeSpaceFilling } from '../policies/policy';
+import { adaptiveTrustRegionSide } from '../policies/trust-region';
 import { createPrng, type Prng } from '../sampling/prng';
 import { maximinLhs } from '../sampling/lhs';
 import { sobolSample } from '../sampling/sobol';
@@ -238,7 +239,7 @@ export class Study<C = unknown> {
       } else {
         ctx.best ??= this.modelBest(decision.model);
         ctx.design = { points: existing, size: existing.length + spec.count - st.issued };
-        prop = proposeFromModel(spec.policy, spec.params ?? {}, decision.model, ctx);
+        prop = proposeFromModel(spec.policy, this.resolvedParams(idx), decision.model, ctx);
         version = decision.version;
       }
     }
@@ -272,6 +273,19 @@ export class Study<C = unknown> {
     const acq = acquisition(kind, spec.params ?? {}, { direction: ctx.direction, best: ctx.best ?? this.modelBest(decision.model) })(p);
     const pFail = ctx.feasibility?.pFail(x) ?? new Float64Array(x.length);
     return { acquisition: penalize(acq, pFail, kind, ctx.penaltyScale ?? 1), pFail, mean: p.mean, std: p.std };
+  }
+
+  /** The stage's policy parameters with an `adaptive` trust region resolved to its current side. */
+  private resolvedParams(idx: number): PolicyParams {
+    const spec = this.s.schedule[idx]!;
+    const params = spec.params ?? {};
+    const tr = params.trustRegion ?? (spec.policy === 'mv' ? undefined : 'adaptive');
+    if (tr !== 'adaptive') return params;
+    const sign = this.s.objective.direction === 'maximize' ? 1 : -1;
+    const ok = this.s.observations.filter((o) => o.value !== null);
+    const before = ok.filter((o) => o.stage !== idx).reduce((b, o) => Math.max(b, sign * o.value!), -Infinity);
+    const results = ok.filter((o) => o.stage === idx).map((o) => sign * o.value!);
+    return { ...params, trustRegion: adaptiveTrustRegionSide(before, results, this.dim, params.adaptiveTrustRegion) };
   }
 
   /** Base model plus fantasies of the pending experiments, or undefined with too little data. */

@@ -47,8 +47,9 @@ export interface TrainingData {
 export type SnapshotSurrogate = Surrogate & { toJSON(): unknown; withData?(data: TrainingData): SnapshotSurrogate };
 
 /**
- * Built-in surrogates: `enn` (ensemble of networks, the paper's), `gp` (Gaussian process, ARD
- * Matern-5/2, MAP hyper-parameters), `auto` (GP up to `AUTO_GP_MAX_POINTS` observations, ENN beyond).
+ * Built-in surrogates: `enn` (ensemble of networks, the paper's twin), `gp` (exact Gaussian
+ * process on every observation: ARD Matern-5/2, learned noise, MAP hyper-parameters), `auto` (the
+ * GP, conditioned on at most `AUTO_GP_MAX_POINTS` observations so large studies stay fast).
  */
 export type SurrogateKind = 'enn' | 'gp' | 'auto';
 

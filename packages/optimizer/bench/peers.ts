@@ -1,0 +1,294 @@
+/**
+ * Peers side by side: our study (LHS 9 + a model policy) against Optuna's multivariate TPE and a
+ * scikit-learn GP-EI (bench/peers.py on Debian's python3, skipped with a message when absent) and
+ * uniform random, on the same surfaces (bench/peer-functions.ts), the same 9-point initial design
+ * and the same seeded 1.1 % multiplicative noise: the i-th evaluation of every method gets the
+ * same noise draw. Scored on the noise-free value of the evaluated points.
+ *
+ * Standalone: `npx tsx bench/peers.ts [--seeds 3] [--methods ei,tpe] [--functions levy7] [--twin-seeds 3]`;
+ * also `--only peers` of bench/index.ts (with the twin table).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { r2 } from '../src/enn/metrics';
+import { createPrng, deriveSeed, uniformSample } from '../src/sampling/prng';
+import { createStudy, type PolicyName, type PolicyParams, type SurrogateKind } from '../src/study';
+import { median, printTable, quantile, seconds } from './campaign';
+import { normalisedRegret, peerFunctions, type PeerFunction } from './peer-functions';
+
+const DIM = 7;
+const INIT = 9;
+const NOISE = 0.011;
+/** A coordinate this close to 0 or 1 puts a proposal "on a bound". */
+const BOUND_EPS = 1e-3;
+const PYTHON = '/usr/bin/python3';
+
+/** Our configurations: a policy and a surrogate after the shared 9-point LHS. */
+export const OUR_METHODS: Record<string, { policy: PolicyName; surrogate?: SurrogateKind; params?: PolicyParams }> = {
+  /** The study's defaults: `auto` GP, EI in the adaptive trust region. */
+  ei: { policy: 'ei' },
+  ucb: { policy: 'ucb' },
+  /** EI over the whole cube (a side-2 box around any incumbent covers it). */
+  'ei-cube': { policy: 'ei', params: { trustRegion: 2 } },
+  /** EI in a fixed 0.4-wide box (the previous bench's variant). */
+  'ei-tr': { policy: 'ei', params: { trustRegion: 0.4 } },
+  /** TuRBO's own region sizes (initial 0.8, max 1.6). */
+  'ei-turbo': { policy: 'ei', params: { trustRegion: 'adaptive', adaptiveTrustRegion: { initial: 0.8, max: 1.6 } } },
+  /** The paper's ENN with the default EI. */
+  'ei-enn': { policy: 'ei', surrogate: 'enn' },
+  'ei-cube-enn': { policy: 'ei', surrogate: 'enn', params: { trustRegion: 2 } },
+};
+const PEER_METHODS = ['tpe', 'gpei', 'random'] as const;
+
+/** Options of {@link runPeersBench}. */
+export interface PeersBenchOptions {
+  seeds: number;
+  /** Evaluations per run, the 9-point design included. Default 30. */
+  budget?: number;
+  /** Methods: keys of OUR_METHODS and tpe, gpei, random. Default ei, ucb, ei-cube, tpe, gpei, random. */
+  methods?: readonly string[];
+  /** Surfaces by name. Default all six. */
+  functions?: readonly string[];
+  /** Seeds of the twin table (LHS 9 + MV 51 on each surface, default surrogate); 0 skips it. Default 0. */
+  twinSeeds?: number;
+}
+
+interface Run {
+  /** Noise-free value of each evaluation. */
+  truth: number[];
+  /** Decision times (ms) of the proposals after the initial design. */
+  decisionMs: number[];
+  /** Proposals after the initial design with a coordinate on a bound. */
+  onBound: number;
+  proposals: number;
+}
+
+/** A Python peer process (one per bench, runs served one after another). */
+class PythonPeers {
+  private lines: AsyncIterator<string>;
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  }
+
+  /** Starts bench/peers.py, or returns the reason it cannot run. */
+  static async start(): Promise<PythonPeers | string> {
+    if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+    const check = spawn(PYTHON, ['-c', 'import optuna, sklearn, scipy']);
+    const err: string[] = [];
+    check.stderr.on('data', (d: Buffer) => err.push(d.toString()));
+    const code = await new Promise<number | null>((resolve) => check.on('close', resolve));
+    if (code !== 0) return `python peers need Debian's python3-optuna and python3-sklearn (${err.join('').trim().split('\n').at(-1)})`;
+    const child = spawn(PYTHON, [fileURLToPath(new URL('./peers.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stderr.on('data', (d: Buffer) => process.stderr.write(`peers.py: ${d.toString()}`));
+    const peers = new PythonPeers(child);
+    await peers.read();
+    return peers;
+  }
+
+  private async read(): Promise<Record<string, unknown>> {
+    const r = await this.lines.next();
+    if (r.done) throw new Error('peers.py exited');
+    return JSON.parse(r.value) as Record<string, unknown>;
+  }
+
+  async run(method: string, seed: number, budget: number, init: number[][], evaluate: (x: number[]) => number): Promise<{ xs: number[][]; ms: number[] }> {
+    this.child.stdin.write(`${JSON.stringify({ method, dim: DIM, budget, seed, init })}\n`);
+    const xs: number[][] = [];
+    const ms: number[] = [];
+    for (;;) {
+      const m = await this.read();
+      if (m.done) return { xs, ms };
+      const x = m.x as number[];
+      xs.push(x);
+      ms.push(m.ms as number);
+      this.child.stdin.write(`${JSON.stringify({ y: evaluate(x) })}\n`);
+    }
+  }
+
+  stop(): void {
+    this.child.stdin.end();
+  }
+}
+
+const onBound = (x: readonly number[]) => x.some((v) => v < BOUND_EPS || v > 1 - BOUND_EPS);
+
+/** Runs every (surface, seed, method); prints one table per surface and a summary; returns it for BENCH_JSON. */
+export async function runPeersBench(o: PeersBenchOptions): Promise<Record<string, unknown>> {
+  const budget = o.budget ?? 30;
+  const methods = o.methods ?? ['ei', 'ucb', 'ei-cube', 'tpe', 'gpei', 'random'];
+  for (const m of methods) if (!(m in OUR_METHODS) && !(PEER_METHODS as readonly string[]).includes(m)) throw new Error(`unknown peers method '${m}'`);
+  const wantsPython = methods.some((m) => m === 'tpe' || m === 'gpei');
+  const python = wantsPython ? await PythonPeers.start() : undefined;
+  if (typeof python === 'string') console.log(`peers: skipping TPE and GP-EI: ${python}`);
+  const active = methods.filter((m) => (m !== 'tpe' && m !== 'gpei') || typeof python === 'object');
+  const checkpoints = [10, 20, budget].filter((c, i, a) => c <= budget && a.indexOf(c) === i);
+  const fns = peerFunctions().filter((f) => !o.functions || o.functions.includes(f.name));
+  const summary: Record<string, Record<string, unknown>> = {};
+  const pooled: Record<string, number[]> = {};
+  const t0 = performance.now();
+  try {
+    for (const fn of fns) {
+      const t = performance.now();
+      const runs: Record<string, Run[]> = {};
+      for (let s = 0; s < o.seeds; s++) {
+        const seed = deriveSeed(2000 + s, fn.name);
+        const noise = noiseStream(seed, budget);
+        const measured = (x: readonly number[], i: number) => fn.f(x) * (1 + NOISE * noise[i]!);
+        const init = await initialDesign(seed);
+        for (const m of active) {
+          const run = m in OUR_METHODS ? await runOurs(m, fn, seed, budget, measured) : m === 'random' ? runRandom(fn, seed, budget) : await runPython(python as PythonPeers, m, fn, seed, budget, init, measured);
+          (runs[m] ??= []).push(run);
+        }
+      }
+      const regretAt = (m: string, c: number) => runs[m]!.map((r) => normalisedRegret(fn, Math.min(...r.truth.slice(0, c))));
+      const cell = (xs: number[]) => `${fmt(median(xs))} [${fmt(quantile(xs, 0.25))}-${fmt(quantile(xs, 0.75))}]`;
+      printTable(
+        `peers on ${fn.name}: median normalised regret [IQR] after n evaluations (${o.seeds} seeds, ${seconds(t)} s)`,
+        ['method', ...checkpoints.map((c) => `n=${c}`), 'on a bound', 'decision p50'],
+        active.map((m) => {
+          const rs = runs[m]!;
+          const props = rs.reduce((a, r) => a + r.proposals, 0);
+          return [
+            m,
+            ...checkpoints.map((c) => cell(regretAt(m, c))),
+            props > 0 ? (rs.reduce((a, r) => a + r.onBound, 0) / props).toFixed(3) : 'n/a',
+            m === 'random' ? 'n/a' : `${median(rs.flatMap((r) => r.decisionMs)).toFixed(0)} ms`,
+          ];
+        }),
+      );
+      summary[fn.name] = Object.fromEntries(
+        active.map((m) => {
+          const rs = runs[m]!;
+          const props = rs.reduce((a, r) => a + r.proposals, 0);
+          const at = regretAt(m, budget);
+          (pooled[m] ??= []).push(...at);
+          return [
+            m,
+            {
+              ...Object.fromEntries(checkpoints.map((c) => [`n${c}`, { median: median(regretAt(m, c)), q25: quantile(regretAt(m, c), 0.25), q75: quantile(regretAt(m, c), 0.75) }])),
+              onBound: props > 0 ? rs.reduce((a, r) => a + r.onBound, 0) / props : null,
+              decisionP50Ms: m === 'random' ? null : median(rs.flatMap((r) => r.decisionMs)),
+            },
+          ];
+        }),
+      );
+    }
+  } finally {
+    if (typeof python === 'object') python.stop();
+  }
+  const medianAt = (fnName: string, m: string) => (summary[fnName]?.[m] as { [k: string]: { median: number } } | undefined)?.[`n${budget}`]?.median ?? NaN;
+  const ours = active.filter((m) => m in OUR_METHODS);
+  const wins = Object.fromEntries(
+    ours.map((m) => [m, fns.filter((fn) => ['tpe', 'gpei'].every((p) => active.includes(p) && medianAt(fn.name, m) < medianAt(fn.name, p))).map((fn) => fn.name)]),
+  );
+  printTable(
+    `peers: pooled median normalised regret at ${budget} over ${fns.length} surfaces x ${o.seeds} seeds (${seconds(t0)} s); ours: surfaces where it beats TPE and GP-EI`,
+    ['method', `pooled median @${budget}`, 'beats TPE and GP-EI on'],
+    active.map((m) => [m, median(pooled[m]!), m in wins ? `${wins[m]!.length}/${fns.length} ${wins[m]!.join(' ')}` : '']),
+  );
+  console.log('peers: targets: lower than TPE and GP-EI on >= 4 of 6 surfaces, pooled median <= 0.15, on a bound <= 0.05');
+  const twin = (o.twinSeeds ?? 0) > 0 ? await twinTable(fns, o.twinSeeds!) : null;
+  return {
+    twin, seeds: o.seeds, budget, functions: summary, pooledMedian: Object.fromEntries(active.map((m) => [m, median(pooled[m]!)])), wins, python: typeof python === 'string' ? python : 'ran' };
+}
+
+/**
+ * The twin on each surface: LHS 9 + MV 51 with the default surrogate on noisy values, then the
+ * default surrogate fitted to those 60 points, R^2 against the noise-free truth on 1000 uniform points.
+ */
+async function twinTable(fns: readonly PeerFunction[], seeds: number): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const rows: (string | number)[][] = [];
+  for (const fn of fns) {
+    const t = performance.now();
+    const r2s: number[] = [];
+    for (let s = 0; s < seeds; s++) {
+      const seed = deriveSeed(3000 + s, fn.name);
+      const noise = noiseStream(seed, 60);
+      const study = createStudy({ space: { dim: DIM, fromCube: (u: readonly number[]) => [...u] }, objective: { feature: 'f', direction: 'minimize' }, schedule: [{ policy: 'lhs', count: INIT }, { policy: 'mv', count: 60 - INIT }], seed });
+      for (let i = 0; i < 60; i++) {
+        const [sg] = await study.ask();
+        study.tell(sg!.id, fn.f(sg!.cube) * (1 + NOISE * noise[i]!));
+      }
+      const twin = (await study.model())!;
+      const mc = uniformSample(1000, DIM, createPrng(deriveSeed(seed, 'mc')));
+      r2s.push(r2(mc.map(fn.f), twin.predict(mc).mean));
+    }
+    out[fn.name] = median(r2s);
+    rows.push([fn.name, median(r2s), Math.min(...r2s), Math.max(...r2s), seconds(t)]);
+  }
+  printTable(`Twin R^2 on 1000 noise-free uniform points after LHS 9 + MV 51 noisy points (default surrogate, ${seeds} seeds; target median >= 0.85)`, ['surface', 'median R2', 'min', 'max', 's'], rows);
+  return out;
+}
+
+/** Standard normal draws shared by every method of one (surface, seed). */
+function noiseStream(seed: number, n: number): number[] {
+  const rng = createPrng(deriveSeed(seed, 'noise'));
+  return Array.from({ length: n }, () => rng.normal());
+}
+
+/** The 9 LHS points our study draws first for this seed (every method starts from them). */
+async function initialDesign(seed: number): Promise<number[][]> {
+  const study = createStudy({ space: { dim: DIM, fromCube: (u: readonly number[]) => [...u] }, objective: { feature: 'f', direction: 'minimize' }, schedule: [{ policy: 'lhs', count: INIT }], seed });
+  return (await study.ask(INIT)).map((s) => s.cube);
+}
+
+async function runOurs(method: string, fn: PeerFunction, seed: number, budget: number, measured: (x: readonly number[], i: number) => number): Promise<Run> {
+  const cfg = OUR_METHODS[method]!;
+  const study = createStudy({
+    space: { dim: DIM, fromCube: (u: readonly number[]) => [...u] },
+    objective: { feature: 'f', direction: 'minimize' },
+    schedule: [
+      { policy: 'lhs', count: INIT },
+      { policy: cfg.policy, count: budget - INIT, ...(cfg.params ? { params: cfg.params } : {}) },
+    ],
+    seed,
+    ...(cfg.surrogate ? { surrogate: cfg.surrogate } : {}),
+  });
+  const run: Run = { truth: [], decisionMs: [], onBound: 0, proposals: 0 };
+  for (let i = 0; i < budget; i++) {
+    const t = performance.now();
+    const [s] = await study.ask();
+    const ms = performance.now() - t;
+    if (!s) break;
+    if (i >= INIT) {
+      run.decisionMs.push(ms);
+      run.proposals++;
+      if (onBound(s.cube)) run.onBound++;
+    }
+    run.truth.push(fn.f(s.cube));
+    study.tell(s.id, measured(s.cube, i));
+  }
+  return run;
+}
+
+function runRandom(fn: PeerFunction, seed: number, budget: number): Run {
+  const rng = createPrng(deriveSeed(seed, 'uniform'));
+  const xs = Array.from({ length: budget }, () => Array.from({ length: DIM }, () => rng.next()));
+  return { truth: xs.map(fn.f), decisionMs: [], onBound: xs.filter(onBound).length, proposals: budget };
+}
+
+async function runPython(py: PythonPeers, method: string, fn: PeerFunction, seed: number, budget: number, init: number[][], measured: (x: readonly number[], i: number) => number): Promise<Run> {
+  let i = 0;
+  const { xs, ms } = await py.run(method, seed % 2 ** 31, budget, init, (x) => measured(x, i++));
+  const after = xs.slice(INIT);
+  return { truth: xs.map(fn.f), decisionMs: ms.slice(INIT), onBound: after.filter(onBound).length, proposals: after.length };
+}
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const value = (name: string) => args[args.indexOf(name) + 1];
+  const summary = await runPeersBench({
+    seeds: args.includes('--seeds') ? Number(value('--seeds')) : args.includes('--quick') ? 2 : 10,
+    ...(args.includes('--methods') ? { methods: value('--methods')!.split(',') } : {}),
+    ...(args.includes('--functions') ? { functions: value('--functions')!.split(',') } : {}),
+    twinSeeds: args.includes('--twin-seeds') ? Number(value('--twin-seeds')) : 0,
+  });
+  console.log(`BENCH_JSON ${JSON.stringify({ peers: summary })}`);
+}
