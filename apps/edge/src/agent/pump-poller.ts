@@ -31,7 +31,7 @@ export class PumpPoller {
   constructor(
     private readonly pumps: Record<PumpId, PolledPump>,
     private readonly clock: Clock,
-    private readonly control: ControlPort,
+    private readonly control: Pick<ControlPort, 'observePump' | 'setContents'>,
     private readonly contents: () => Record<PumpId, number>,
   ) {}
 
