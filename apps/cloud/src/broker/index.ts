@@ -25,6 +25,7 @@ export {
   mosquittoPasswordLine,
   platformAclBlock,
   removePlatformFromMosquitto,
+  setMosquittoCloudUser,
   writeMosquittoFiles,
   type MosquittoCloudUser,
   type MosquittoPlatformUser,

@@ -176,7 +176,20 @@ function renderAcl(preamble: readonly string[], blocks: ReadonlyMap<string, read
 export async function addPlatformToMosquitto(dir: string, id: string, password: string): Promise<void> {
   assertPlatformUser(id);
   assertPassword(password);
-  await updatePlatform(dir, id, { line: mosquittoPasswordLine(id, password), block: platformAclBlock(id).split('\n') });
+  await updateUser(dir, id, { line: mosquittoPasswordLine(id, password), block: platformAclBlock(id).split('\n') });
+}
+
+/**
+ * Sets the cloud's own user in the Mosquitto files in `dir` (password line and ACL block),
+ * replacing an earlier one of the same name; other users are kept. For a broker set up by hand:
+ * `writeMosquittoFiles` already includes the cloud user. Does not signal Mosquitto.
+ *
+ * @param username - default {@link CLOUD_USERNAME}; must match the cloud's `MQTT_USERNAME`.
+ * @throws {TypeError} on an empty password or a username with ':'; nothing is written then.
+ */
+export async function setMosquittoCloudUser(dir: string, password: string, username: string = CLOUD_USERNAME): Promise<void> {
+  const line = mosquittoPasswordLine(username, password);
+  await updateUser(dir, username, { line, block: cloudAclBlock(username).split('\n') });
 }
 
 /**
@@ -186,10 +199,11 @@ export async function addPlatformToMosquitto(dir: string, id: string, password: 
  */
 export async function removePlatformFromMosquitto(dir: string, id: string): Promise<void> {
   assertPlatformUser(id);
-  await updatePlatform(dir, id, undefined);
+  await updateUser(dir, id, undefined);
 }
 
-async function updatePlatform(
+/** Replaces (or with `entry` undefined removes) one user's password line and ACL block. */
+async function updateUser(
   dir: string,
   id: string,
   entry: { readonly line: string; readonly block: readonly string[] } | undefined,

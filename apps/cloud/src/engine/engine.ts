@@ -160,7 +160,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     const { db } = this.#o;
     const [m] = await db.select().from(modelSnapshots).where(and(eq(modelSnapshots.campaignId, campaignId), eq(modelSnapshots.version, version)));
     const [c] = await db.select({ objective: campaigns.objective }).from(campaigns).where(eq(campaigns.id, campaignId));
-    if (!m || !c) return;
+    // Only a serialized surrogate (one that names its format) is of use to the edge's local policy.
+    if (!m || !c || typeof (m.snapshot as { format?: unknown } | null)?.format !== 'string') return;
     const best = await this.#best(campaignId, c.objective as { direction: string });
     const snapshot = { model: m.snapshot as Record<string, unknown>, objective: c.objective, policy: 'ucb', kappa: 2, campaignId, ...(best === null ? {} : { best }) };
     const commandId = await this.#dispatcher.send(platformId, { type: 'modelSnapshot', version: `${campaignId}-v${version}`, snapshot });
