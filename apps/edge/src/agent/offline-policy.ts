@@ -19,7 +19,7 @@ export { modelSnapshotSchema, type ModelSnapshot };
 export async function proposeOffline(snapshot: ModelSnapshot, space: ConditionSpace, alreadyRun: readonly Condition[], seed: number): Promise<Condition | null> {
   const opt = await import('@sdfl/optimizer');
   await opt.initBackend();
-  const model = opt.Enn.fromJSON(snapshot.model as unknown as Parameters<typeof opt.Enn.fromJSON>[0]);
+  const model = await opt.loadSurrogate(snapshot.model);
   const quantize = (u: readonly number[]) => space.quantizeCube(u);
   const proposal = opt.proposeFromModel(snapshot.policy, { kappa: snapshot.kappa }, model, {
     dim: space.dim,
