@@ -111,17 +111,20 @@ export function proposeFromModel(kind: AcquisitionKind, params: PolicyParams, mo
   if (tr === 'adaptive') throw new RangeError("trustRegion 'adaptive' must be resolved to a side first (the study does)");
   const bounds =
     tr !== undefined && ctx.incumbent ? { lo: ctx.incumbent.map((v) => Math.max(0, v - tr / 2)), hi: ctx.incumbent.map((v) => Math.min(1, v + tr / 2)) } : undefined;
-  const res = maximizeAcquisition(score, {
-    ...(kind === 'mv' ? { iterations: 0 } : {}),
-    ...params,
-    ...(design ? { iterations: 0, sample: (n: number, dim: number, rng: Prng) => stratifiedCandidates(n, dim, design.points, design.size, rng) } : {}),
-    ...(bounds ? { bounds } : {}),
-    dim: ctx.dim,
-    rng: ctx.rng,
-    extra,
-    quantize: ctx.quantize ?? identityQuantizer,
-    exclude: ctx.exclude,
-  });
+  const search = (box: typeof bounds) =>
+    maximizeAcquisition(score, {
+      ...(kind === 'mv' ? { iterations: 0 } : {}),
+      ...params,
+      ...(design ? { iterations: 0, sample: (n: number, dim: number, rng: Prng) => stratifiedCandidates(n, dim, design.points, design.size, rng) } : {}),
+      ...(box ? { bounds: box } : {}),
+      dim: ctx.dim,
+      rng: ctx.rng,
+      extra,
+      quantize: ctx.quantize ?? identityQuantizer,
+      exclude: ctx.exclude,
+    });
+  // A trust region whose every (quantized) point was already run gives way to the whole cube.
+  const res = search(bounds) ?? (bounds ? search(undefined) : undefined);
   if (!res) return undefined;
   const p = model.predict([res.x]);
   return { cube: res.x, acquisitionValue: res.value, predicted: { mean: p.mean[0]!, std: p.std[0]! } };
