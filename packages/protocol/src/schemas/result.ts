@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { FAILURE_REASONS, FEATURE_FLAGS, INTERLOCK_NAMES } from '../constants.js';
-import { conditionSchema, finite, identifier, isoTimestamp, nonNegative, perPump, text } from './common.js';
+import { conditionSchema, count, finite, identifier, isoTimestamp, nonNegative, perPump, text } from './common.js';
 
 /** Most points in one spectrum (the HDX has 2068 pixels). */
 export const MAX_SPECTRUM_POINTS = 16_384;
@@ -82,6 +82,44 @@ export const doneTimingsSchema = timingsSchema.extend({
   durations: durationsSchema.required(),
 });
 
+/**
+ * Plate temperature as the thermocouple read it over the drift window: every reading the edge
+ * took (about 1 Hz of clock time), so `driftC` is a measurement, not a model value.
+ */
+export const plateTemperatureEvidenceSchema = z.object({
+  /** Readings in the window (null readings, e.g. a thermocouple fault, are not counted). */
+  samples: count,
+  /** Lowest reading, C. */
+  minC: finite,
+  /** Highest reading, C. */
+  maxC: finite,
+  /** Last reading minus first reading in the window, C (signed: positive = still warming). */
+  driftC: finite,
+  /** Heater setpoint during the window, C. */
+  setpointC: finite,
+});
+
+/**
+ * Measured evidence that the outlet was at steady state when it was measured. The criterion the
+ * edge applies is time based (flow for t_E = 1.2 tau before acquiring, docs/science.md §4); this object
+ * reports what was actually observed while applying it, so a reader can judge the claim:
+ * the instants come from the edge's clock, the drift from thermocouple readings.
+ */
+export const steadyStateSchema = z.object({
+  /** When every pump had acknowledged its start for this experiment (edge clock), ISO-8601. */
+  flowStartedAt: isoTimestamp,
+  /** When the line was considered steady: the end of the t_E wait (edge clock), ISO-8601. */
+  steadyAt: isoTimestamp,
+  /** Measured time from `flowStartedAt` to `steadyAt`, s. */
+  waitedS: nonNegative,
+  /** The planned wait t_E (about 1.2 x residence time), s: the criterion, not a measurement. */
+  plannedEquilibrationS: nonNegative,
+  /** Length of the window before `steadyAt` over which drift was measured, s. */
+  windowS: nonNegative,
+  /** Plate temperature over the window; absent when no valid reading was taken in it. */
+  plateTemperature: plateTemperatureEvidenceSchema.optional(),
+});
+
 /** Why a result failed or was aborted. */
 export const failureSchema = z.object({
   reason: z.enum(FAILURE_REASONS),
@@ -107,6 +145,8 @@ export const doneResultSchema = z.object({
   features: featuresSchema,
   spectra: spectraSchema,
   timings: doneTimingsSchema,
+  /** Measured steady-state evidence (optional: edges before it existed do not send it). */
+  steadyState: steadyStateSchema.optional(),
 });
 
 /** An experiment that failed or was aborted. */
@@ -119,6 +159,8 @@ export const failedResultSchema = z.object({
   features: featuresSchema.optional(),
   spectra: spectraSchema.optional(),
   timings: timingsSchema,
+  /** Present when the attempt got through its steady-state wait before it ended. */
+  steadyState: steadyStateSchema.optional(),
 });
 
 /** Body of a `result` message. */
@@ -129,5 +171,7 @@ export type ResultBody = z.infer<typeof resultBodySchema>;
 export type Features = z.infer<typeof featuresSchema>;
 /** One spectrum. */
 export type Spectrum = z.infer<typeof spectrumSchema>;
+/** Measured steady-state evidence of a result. */
+export type SteadyState = z.infer<typeof steadyStateSchema>;
 /** The flow plan actually used. */
 export type FlowPlan = z.infer<typeof flowPlanSchema>;
