@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../../src/broker/secrets.js';
 import { platformClientId } from '../../src/broker/identity.js';
-import { connectCloud, connectOutcome, connectPlatform, options, settle, type TestClient } from './clients.js';
+import { connectClient, connectCloud, connectOutcome, connectPlatform, options, settle, type TestClient } from './clients.js';
 
 /** The users every backend is started with. */
 export interface BrokerUsers {
@@ -125,6 +125,30 @@ export function describeBrokerAccess(
       await late.subscribe([`sdfl/v1/${B}/state`]);
       await settle();
       expect(late.received).toEqual([]);
+    });
+
+    it("publishes A's own will, never a will A set on B's state", async () => {
+      const observer = await cloud();
+      await observer.subscribe(['sdfl/v1/+/state']);
+      const withWill = async (topic: string, payload: string) => {
+        try {
+          const c = await connectClient(broker.url, {
+            ...options(A, pw(A), platformClientId(A)),
+            will: { topic, payload: Buffer.from(payload), qos: 1, retain: true },
+          });
+          c.client.stream.destroy(); // an abrupt loss: the broker publishes the will (MQTT 3.1.1 section 3.1.2.5)
+          await c.end();
+          return 'connected';
+        } catch {
+          return 'refused'; // Mosquitto checks the will against the ACL at CONNECT
+        }
+      };
+      await withWill(`sdfl/v1/${B}/state`, 'forged-will');
+      expect(await withWill(`sdfl/v1/${A}/state`, 'own-will')).toBe('connected');
+      await observer.waitFor((m) => m.payload === 'own-will');
+      await settle();
+      expect(observer.received.map((m) => m.payload)).toEqual(['own-will']);
+      await observer.client.publishAsync(`sdfl/v1/${A}/state`, '', { qos: 1, retain: true });
     });
 
     it("gives platform A none of B's traffic through sdfl/# or B's own topics", async () => {

@@ -14,6 +14,7 @@ import {
   addPlatformToMosquitto,
   mosquittoPasswordLine,
   removePlatformFromMosquitto,
+  setMosquittoCloudUser,
   writeMosquittoFiles,
 } from '../../src/broker/mosquitto-files.js';
 import { generateSecret } from '../../src/broker/secrets.js';
@@ -54,6 +55,34 @@ describe.skipIf(binary === undefined)('Mosquitto files', () => {
       const [, , iterations, salt] = line.split('$');
       expect(mosquittoPasswordLine('rig-1', 'sêcret pass', { salt: Buffer.from(salt!, 'base64'), iterations: Number(iterations) })).toBe(line);
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves a folder built user by user (setMosquittoCloudUser + addPlatformToMosquitto)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sdfl-mosquitto-steps-'));
+    const cloudPassword = generateSecret();
+    const rigPassword = generateSecret();
+    await setMosquittoCloudUser(dir, cloudPassword);
+    await addPlatformToMosquitto(dir, 'rig-s', rigPassword);
+    const broker = await startMosquitto({
+      binary: binary!,
+      passwordFile: join(dir, 'passwords'),
+      aclFile: join(dir, 'acl'),
+      baseConfig: await readFile(infraConfig, 'utf8'),
+    });
+    try {
+      const cloud = await connectCloud(broker.url, cloudPassword);
+      await cloud.subscribe(['sdfl/v1/+/result']);
+      const rig = await connectPlatform(broker.url, 'rig-s', rigPassword);
+      await rig.subscribe(['sdfl/v1/rig-s/cmd']);
+      await rig.client.publishAsync('sdfl/v1/rig-s/result', 'r', { qos: 1 });
+      await cloud.client.publishAsync('sdfl/v1/rig-s/cmd', 'c', { qos: 1 });
+      await cloud.waitFor((m) => m.payload === 'r');
+      await rig.waitFor((m) => m.payload === 'c');
+      await Promise.all([cloud.end(), rig.end()]);
+    } finally {
+      await broker.stop();
       await rm(dir, { recursive: true, force: true });
     }
   });
