@@ -14,7 +14,7 @@ const exampleConfig = join(repo, 'infra/edge/edge.example.yaml');
  */
 function runRecorded(args: string[]) {
   const out = join(mkdtempSync(join(tmpdir(), 'sdfl-modules-')), 'modules.txt');
-  const r = spawnSync(process.execPath, ['--import', join(import.meta.dirname, 'record-modules.mjs'), join(edge, 'bin/sdfl-edge.js'), ...args], {
+  const r = spawnSync(process.execPath, ['--import', join(import.meta.dirname, 'record-modules.js'), join(edge, 'bin/sdfl-edge.js'), ...args], {
     cwd: repo,
     env: { ...process.env, SDFL_RECORD_MODULES: out },
     encoding: 'utf8',

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 
 const out = process.env.SDFL_RECORD_MODULES;
 if (!out) throw new Error('record-modules: set SDFL_RECORD_MODULES to the file to append to');
-register('./record-modules-hooks.mjs', import.meta.url, { data: { out } });
+register('./record-modules-hooks.js', import.meta.url, { data: { out } });
 
 const cjsCache = createRequire(import.meta.url).cache;
 process.on('exit', () => {
