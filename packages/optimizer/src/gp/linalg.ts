@@ -38,6 +38,29 @@ export function solveLower(l: Float64Array, n: number, b: Float64Array): Float64
   return b;
 }
 
+/** {@link solveLower} for four right-hand sides at once (each row of L read once); same results. */
+export function solveLower4(l: Float64Array, n: number, b0: Float64Array, b1: Float64Array, b2: Float64Array, b3: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    let s0 = b0[i]!;
+    let s1 = b1[i]!;
+    let s2 = b2[i]!;
+    let s3 = b3[i]!;
+    for (let k = 0; k < i; k++) {
+      const v = l[ri + k]!;
+      s0 -= v * b0[k]!;
+      s1 -= v * b1[k]!;
+      s2 -= v * b2[k]!;
+      s3 -= v * b3[k]!;
+    }
+    const d = l[ri + i]!;
+    b0[i] = s0 / d;
+    b1[i] = s1 / d;
+    b2[i] = s2 / d;
+    b3[i] = s3 / d;
+  }
+}
+
 /** Solves L^T z = b in place (back substitution). */
 export function solveUpper(l: Float64Array, n: number, b: Float64Array): Float64Array {
   for (let i = n - 1; i >= 0; i--) {
