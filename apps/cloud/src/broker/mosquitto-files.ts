@@ -194,8 +194,8 @@ export async function setMosquittoCloudUser(dir: string, password: string, usern
 
 /**
  * Removes a platform's password line and ACL block from the files in `dir` (credential revocation);
- * a no-op when it is absent. Send Mosquitto SIGHUP afterwards: reloading refuses new connections,
- * and Mosquitto 2.0 re-checks the ACL on every delivery, but an open connection stays open.
+ * a no-op when it is absent. Send Mosquitto SIGHUP afterwards: Mosquitto 2.0 then refuses the
+ * platform and drops its open connections (tested against 2.0.11).
  */
 export async function removePlatformFromMosquitto(dir: string, id: string): Promise<void> {
   assertPlatformUser(id);

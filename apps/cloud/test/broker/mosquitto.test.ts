@@ -20,7 +20,7 @@ import {
 import { generateSecret } from '../../src/broker/secrets.js';
 import { requireMosquitto, startMosquitto, type TestMosquitto } from '../support/mosquitto.js';
 import { describeBrokerAccess, type BrokerUsers } from './access-suite.js';
-import { connectCloud, connectOutcome, connectPlatform, options, settle } from './clients.js';
+import { connectCloud, connectOutcome, connectPlatform, options, settle, within } from './clients.js';
 
 const binary = requireMosquitto();
 const infraConfig = fileURLToPath(new URL('../../../../infra/cloud/mosquitto.conf', import.meta.url));
@@ -149,7 +149,7 @@ describe.skipIf(binary === undefined)('Mosquitto files', () => {
       await Promise.all([cloud.end(), rig.end()]);
     });
 
-    it('a new password replaces the old one; a removed platform is refused after SIGHUP', async () => {
+    it('a new password replaces the old one; a removed platform is refused and cut off after SIGHUP', async () => {
       const first = generateSecret();
       const second = generateSecret();
       await addPlatformToMosquitto(broker.dir, 'rig-rot', first);
@@ -158,9 +158,13 @@ describe.skipIf(binary === undefined)('Mosquitto files', () => {
       await addPlatformToMosquitto(broker.dir, 'rig-rot', second);
       await broker.reload();
       expect(await eventually('rig-rot', first, 5)).toBe(5);
-      expect(await connectOutcome(broker.url, options('rig-rot', second, platformClientId('rig-rot')))).toBe('connected');
+      const open = await connectPlatform(broker.url, 'rig-rot', second);
+      const closed = new Promise<void>((resolve) => open.client.once('close', () => resolve()));
       await removePlatformFromMosquitto(broker.dir, 'rig-rot');
       await broker.reload();
+      // Mosquitto 2.0 re-checks connected clients on reload and drops those whose user is gone.
+      await within(closed, 'revoked connection closed');
+      await open.end();
       expect(await eventually('rig-rot', second, 5)).toBe(5);
       expect(await readFile(join(broker.dir, 'passwords'), 'utf8')).not.toMatch(/^rig-rot:/m);
     });
