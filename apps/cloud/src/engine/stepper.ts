@@ -1,12 +1,12 @@
 /**
- * One decision of one campaign: tell the study every outcome not yet told (in proposal order),
+ * One decision of one campaign: tell the study every outcome not yet told (in arrival order),
  * top up its pending suggestions to the platform's queue depth, store everything in one
  * transaction. Exactly one process decides a campaign at a time: it takes a lease on the campaign
  * row (`SELECT ... FOR UPDATE SKIP LOCKED`), computes outside any transaction (a fit must not
  * block the database), and commits only while it still holds the lease.
  *
- * Determinism (restart safety): the steps depend only on stored data — outcomes in `seq` order,
- * each followed by a top-up to `queueDepth + 1` pending — and the study restores from its stored
+ * Determinism (restart safety): the steps depend only on stored data — outcomes in arrival order
+ * (as stored), each followed by a top-up to `queueDepth + 1` pending — and the study restores from its stored
  * state, so a cloud killed anywhere chooses, after a restart, what an undisturbed one would have.
  *
  * @module
@@ -72,10 +72,9 @@ export class CampaignStepper {
     const { db } = this.#o;
     const stored = (await db.select().from(studyStates).where(eq(studyStates.campaignId, c.id)).orderBy(desc(studyStates.version)).limit(1))[0];
     const all = await db.select().from(experiments).where(eq(experiments.campaignId, c.id)).orderBy(asc(experiments.seq));
-    const untold = all.filter((e) => e.toldAt === null && OUTCOMES.includes(e.status));
     const outstanding = all.filter((e) => e.toldAt === null && OUTSTANDING.includes(e.status)).length;
     const objective = c.objective as Objective;
-    const values = await this.#objectiveValues(untold, objective);
+    const { untold, values } = await this.#untold(all.filter((e) => e.toldAt === null && OUTCOMES.includes(e.status)), objective);
 
     let failures = c.consecutiveFailures;
     let paused = false;
@@ -194,21 +193,27 @@ export class CampaignStepper {
     await tx.insert(events).values({ source: 'cloud', campaignId: c.id, platformId: c.platformId, type: 'campaignDone', body: { planned: c.planned }, at: now });
   }
 
-  /** Objective values of done experiments, from their result of the current attempt. */
-  async #objectiveValues(untold: ExperimentRow[], objective: Objective): Promise<Map<string, number>> {
-    const done = untold.filter((e) => e.status === 'done');
-    const out = new Map<string, number>();
-    if (done.length === 0) return out;
+  /**
+   * Outcomes not yet told, in the order they arrived (a result's receive time; an edge's refusal
+   * has none and uses its finish time), and the objective value of each done one. Arrival order
+   * is stored, so a restarted cloud tells them exactly as the undisturbed one did.
+   */
+  async #untold(outcomes: ExperimentRow[], objective: Objective): Promise<{ untold: ExperimentRow[]; values: Map<string, number> }> {
+    const values = new Map<string, number>();
+    if (outcomes.length === 0) return { untold: [], values };
     const rows = await this.#o.db
-      .select({ experimentId: results.experimentId, attempt: results.attempt, features: results.features })
+      .select({ experimentId: results.experimentId, attempt: results.attempt, features: results.features, receivedAt: results.receivedAt })
       .from(results)
-      .where(inArray(results.experimentId, done.map((e) => e.id)));
-    for (const e of done) {
+      .where(inArray(results.experimentId, outcomes.map((e) => e.id)));
+    const arrived = new Map<string, number>();
+    for (const e of outcomes) {
       const row = rows.find((r) => r.experimentId === e.id && r.attempt === e.attempt);
+      arrived.set(e.id, (row?.receivedAt ?? e.finishedAt ?? e.createdAt).getTime());
       const v = (row?.features as Record<string, unknown> | null | undefined)?.[objective.feature];
-      if (typeof v === 'number' && Number.isFinite(v)) out.set(e.id, v);
+      if (e.status === 'done' && typeof v === 'number' && Number.isFinite(v)) values.set(e.id, v);
     }
-    return out;
+    const untold = [...outcomes].sort((a, b) => arrived.get(a.id)! - arrived.get(b.id)! || a.seq - b.seq);
+    return { untold, values };
   }
 
   async #lease(campaignId: string): Promise<CampaignRow | undefined> {

@@ -43,6 +43,15 @@ async function startWithFiles(users: BrokerUsers): Promise<TestMosquitto & { dir
 // denied subscriptions (then delivers nothing on them).
 describeBrokerAccess('Mosquitto', startWithFiles, { badCredentialsCode: 5, noCredentialsCode: 5, deniedSubackCode: 1 }, binary === undefined);
 
+describe('infra/cloud/mosquitto.conf', () => {
+  it('listens on loopback only and admits no anonymous client', async () => {
+    const lines = (await readFile(infraConfig, 'utf8')).split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+    expect(lines.filter((l) => /^(listener|port|bind_address)\b/.test(l))).toEqual(['listener 1883 127.0.0.1']);
+    expect(lines).toContain('allow_anonymous false');
+    expect(lines.filter((l) => /^(password_file|acl_file)\b/.test(l))).toHaveLength(2);
+  });
+});
+
 describe.skipIf(binary === undefined)('Mosquitto files', () => {
   const run = promisify(execFile);
 

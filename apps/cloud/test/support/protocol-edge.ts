@@ -23,6 +23,8 @@ export interface ProtocolEdgeOptions {
   readonly dropCommand?: (cmd: Message<'cmd'>, seenBefore: boolean) => boolean;
   /** Fault hook: publish each result this many times. Default 1. */
   readonly resultCopies?: number;
+  /** Run accepted experiments by themselves (default) or only when {@link ProtocolEdge.complete} says so. */
+  readonly autoRun?: boolean;
 }
 
 const space = createConditionSpace();
@@ -56,6 +58,8 @@ export class ProtocolEdge {
   readonly #sender = createSender({ session: Date.now() % 1_000_000 });
   readonly #acks = new Map<string, string>();
   readonly #experimentsRun = new Set<string>();
+  /** Accepted experiments not run yet (with `autoRun: false`). */
+  readonly held = new Map<string, { attempt: number; condition: Condition; campaignId?: string }>();
   #client: MqttClient | undefined;
 
   constructor(options: ProtocolEdgeOptions) {
@@ -119,6 +123,10 @@ export class ProtocolEdge {
         const key = `${e.experimentId}#${e.attempt ?? 1}`;
         if (this.#experimentsRun.has(key)) continue;
         this.#experimentsRun.add(key);
+        if (this.#o.autoRun === false) {
+          this.held.set(e.experimentId, { attempt: e.attempt ?? 1, condition: e.condition, ...(e.campaignId ? { campaignId: e.campaignId } : {}) });
+          continue;
+        }
         setTimeout(() => void this.#finish(e.experimentId, e.attempt ?? 1, e.condition, e.campaignId), this.#o.runMs ?? 20);
       }
     }
@@ -147,6 +155,16 @@ export class ProtocolEdge {
     this.results.push(message);
     this.unreceipted.set(message.id, payload);
     for (let i = 0; i < (this.#o.resultCopies ?? 1); i++) await this.#publish('result', payload);
+  }
+
+  /** Finishes held experiments in the given order (out-of-order delivery tests). */
+  async complete(experimentIds: readonly string[]): Promise<void> {
+    for (const id of experimentIds) {
+      const h = this.held.get(id);
+      if (!h) throw new Error(`experiment ${id} is not held`);
+      this.held.delete(id);
+      await this.#finish(id, h.attempt, h.condition, h.campaignId);
+    }
   }
 
   /** Publishes raw bytes on one of this platform's topics (bad-input tests). */

@@ -1,0 +1,125 @@
+/**
+ * Parts 1 and 2: result-to-next-command latency against the number of observations in the study,
+ * and the main thread's event-loop delay while those decisions (fits) run. One campaign on one
+ * paced platform (see paced-platform.ts) runs through measurement windows of `window` decisions
+ * starting at each requested observation count; the campaign is cancelled after the last window.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { desc, eq } from 'drizzle-orm';
+import { modelSnapshots, studyStates } from '../src/db/schema.js';
+import { addPlatform } from '../src/engine/platforms.js';
+import { startBenchCloud, waitOnline, type BenchDbKind } from './harness.js';
+import { PacedPlatform } from './paced-platform.js';
+import { summarize, waitFor, type Summary } from './stats.js';
+
+/** Figures of one measurement window. */
+export interface WindowFigures {
+  /** Observation count the window starts at (it covers `from` .. `from + n - 1`). */
+  readonly from: number;
+  readonly latencyMs: Summary;
+  /** Time inside the optimizer (tell + fit + ask) of the same decisions, as the engine reports it. */
+  readonly computeMs: Summary;
+  /** Event-loop delay of the main thread over the window, ms (timer resolution subtracted). */
+  readonly loopDelayMs: Summary & { readonly mean: number };
+  /** Share of the window's wall time spent in the optimizer. */
+  readonly computeShare: number;
+}
+
+export interface LatencyRun {
+  readonly host: 'worker' | 'inline';
+  readonly windows: WindowFigures[];
+  /** Surrogate that ran: the study's `options.surrogate` and the last model snapshot's format. */
+  readonly surrogate: { readonly kind: string; readonly format: string; readonly nTrain: number | null };
+  readonly schedule: string;
+  readonly decisions: number;
+  readonly stalls: number;
+  readonly wallS: number;
+}
+
+export interface LatencyOptions {
+  readonly dbKind: BenchDbKind;
+  readonly host: 'worker' | 'inline';
+  /** Observation counts at which windows start, ascending. */
+  readonly at: readonly number[];
+  /** Decisions per window. Default 20. */
+  readonly window?: number;
+  /** Event-loop delay timer resolution, ms. Default 2. */
+  readonly resolutionMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** Runs one campaign through the windows and returns their figures. */
+export async function runLatency(o: LatencyOptions): Promise<LatencyRun> {
+  const started = performance.now();
+  const window = o.window ?? 20;
+  const resolution = o.resolutionMs ?? 2;
+  const last = o.at[o.at.length - 1]! + window;
+  // LHS stays short so model-based decisions start early; the EI budget outlasts the last window.
+  const schedule = `lhs 5 -> ei ${last + 10}`;
+  const bench = await startBenchCloud(o.dbKind, { inline: o.host === 'inline' });
+  const { cloud } = bench;
+  const platform = new PacedPlatform({ platformId: 'bench-rig', url: cloud.mqttUrl, password: (await addPlatform(cloud.db.db, 'bench-rig', { actor: 'bench' })).password });
+  try {
+    // The optimizer time of every dispatching step, in order: step k answers result k (step 0 is the initial fill).
+    const computes: number[] = [];
+    cloud.engine.on('step', (_id, outcome) => {
+      if (outcome.dispatchTo) computes.push(outcome.computeMs);
+    });
+    await platform.start();
+    await waitOnline(cloud, ['bench-rig']);
+    const campaign = await cloud.engine.createCampaign({ platform: 'bench-rig', schedule, seed: 11, queueDepth: 2 }, 'bench');
+
+    const windows: WindowFigures[] = [];
+    let open: { from: number; h: ReturnType<typeof monitorEventLoopDelay>; t0: number; c0: number } | null = null;
+    const pendingWindows = [...o.at];
+    const done = new Promise<void>((resolve) => {
+      platform.onSample = (s) => {
+        // A window opens after the decision with `from - 1` observations, so it holds decisions from .. from+window-1.
+        if (!open && pendingWindows.length > 0 && s.observations === pendingWindows[0]! - 1) {
+          const h = monitorEventLoopDelay({ resolution });
+          h.enable();
+          open = { from: pendingWindows.shift()!, h, t0: performance.now(), c0: computes.length };
+        }
+        if (open && s.observations === open.from + window - 1) {
+          open.h.disable();
+          const w = open;
+          open = null;
+          const samples = platform.samples.filter((x) => x.observations >= w.from && x.observations < w.from + window);
+          const c = computes.slice(w.from, w.from + window);
+          const wall = performance.now() - w.t0;
+          const toMs = (ns: number) => Math.max(0, ns / 1e6 - resolution);
+          windows.push({
+            from: w.from,
+            latencyMs: summarize(samples.map((x) => x.latencyMs)),
+            computeMs: summarize(c),
+            loopDelayMs: { n: w.h.count, p50: toMs(w.h.percentile(50)), p99: toMs(w.h.percentile(99)), max: toMs(w.h.max), mean: toMs(w.h.mean) },
+            computeShare: c.reduce((a, b) => a + b, 0) / wall,
+          });
+          o.log?.(`  ${o.host}: ${window} decisions from ${w.from} observations: p50 ${summarize(samples.map((x) => x.latencyMs)).p50.toFixed(0)} ms`);
+          if (pendingWindows.length === 0) resolve();
+        }
+      };
+    });
+    await done;
+    const stalls = platform.stalls;
+    await cloud.engine.steer(campaign.id, 'cancel', 'bench', 'benchmark windows measured');
+    const [state] = await cloud.db.db.select().from(studyStates).where(eq(studyStates.campaignId, campaign.id)).orderBy(desc(studyStates.version)).limit(1);
+    const [model] = await cloud.db.db.select().from(modelSnapshots).where(eq(modelSnapshots.campaignId, campaign.id)).orderBy(desc(modelSnapshots.version)).limit(1);
+    const s = state?.state as { options?: { surrogate?: string }; model?: { nTrain?: number } | null } | undefined;
+    const snap = model?.snapshot as { format?: string; inner?: { format?: string } } | undefined;
+    const format = snap?.format ? `${snap.format}${snap.inner?.format ? ` (${snap.inner.format})` : ''}` : 'none';
+    await waitFor(async () => (await Promise.race([cloud.engine.idle().then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))])) as boolean, 60_000, 'engine idle');
+    return {
+      host: o.host,
+      windows,
+      surrogate: { kind: s?.options?.surrogate ?? 'enn (unrecorded)', format, nTrain: s?.model?.nTrain ?? null },
+      schedule,
+      decisions: platform.samples.length,
+      stalls,
+      wallS: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await platform.stop();
+    await bench.dispose();
+  }
+}
