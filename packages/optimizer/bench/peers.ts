@@ -14,7 +14,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { r2 } from '../src/enn/metrics';
 import { createPrng, deriveSeed, uniformSample } from '../src/sampling/prng';
-import { createStudy, type PolicyName, type PolicyParams, type SurrogateKind } from '../src/study';
+import type { PolicyName, PolicyParams } from '../src/policies';
+import { createStudy, type SurrogateKind } from '../src/study';
 import { median, printTable, quantile, seconds } from './campaign';
 import { normalisedRegret, peerFunctions, type PeerFunction } from './peer-functions';
 

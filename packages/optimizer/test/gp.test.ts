@@ -1,7 +1,7 @@
 /** The GP surrogate: likelihood gradients, fit quality, uncertainty, determinism and snapshots. */
 import { describe, expect, it } from 'vitest';
 import { r2 } from '../src/enn/metrics';
-import { fitGp, Gp, GpError, matern52 } from '../src/gp/index';
+import { fitGp, Gp, GpError, type GpJson, matern52 } from '../src/gp/index';
 import { negLogPosterior } from '../src/gp/fit';
 import { cholesky, choleskyInverse, solveLower, solveUpper } from '../src/gp/linalg';
 import { minimizeLbfgs } from '../src/gp/lbfgs';
@@ -111,7 +111,7 @@ describe('GP surrogate', () => {
     const a = fitGp({ x, y }, { seed: 9 });
     const b = fitGp({ x, y }, { seed: 9 });
     expect(b.hyper).toEqual(a.hyper);
-    const back = Gp.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    const back = Gp.fromJSON(JSON.parse(JSON.stringify(a.toJSON())) as GpJson);
     const q = uniformSample(50, 4, createPrng(6));
     expect(back.predict(q)).toEqual(a.predict(q));
     expect(back.metadata).toEqual(a.metadata);

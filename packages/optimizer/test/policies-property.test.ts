@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adaptiveTrustRegionSide } from '../src/policies/trust-region';
-import { createStudy, type PolicyName } from '../src/study';
+import type { PolicyName } from '../src/policies';
+import { createStudy } from '../src/study';
 import { cubeSpace } from './helpers/kernel-ensemble';
 
 describe('policies in a study', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Gp } from '../src/gp/gp';
 import { fitGp } from '../src/gp/fit';
 import { createPrng, uniformSample } from '../src/sampling';
-import { createStudy, gpFit, logOutput, restoreStudy } from '../src/study';
+import { createStudy, gpFit, logOutput, restoreStudy, type StudyState } from '../src/study';
 import { calibration, evaluateTwin, responseSurface, shapleyAnalysis, uncertaintyVsSize } from '../src/twin';
 import { cubeSpace } from './helpers/kernel-ensemble';
 
@@ -45,7 +45,7 @@ describe('twin analysis on the GP', () => {
     });
     const [a] = await study.ask();
     expect(a!.modelVersion).toBe(0);
-    const saved = JSON.parse(JSON.stringify(study.state()));
+    const saved = JSON.parse(JSON.stringify(study.state())) as StudyState & { priorModel: { format: string; inner: { format: string } } };
     expect(saved.priorModel.format).toBe('sdfl-log-output/1');
     expect(saved.priorModel.inner.format).toBe('sdfl-gp/1');
     study.tell(a!.id, 3);

@@ -110,8 +110,8 @@ export class ModelManager {
     const x = [...data.x, ...fantasies.map((f) => [...f.cube])];
     const y = [...data.y, ...fantasies.map((f) => f.value)];
     // A GP conditions on the fantasies with its hyper-parameters kept (the kriging believer proper).
-    const withData = (base.model as SnapshotSurrogate).withData;
-    if (withData) return withData.call(base.model, { x, y });
+    const model = base.model as SnapshotSurrogate;
+    if (model.withData) return model.withData({ x, y });
     const init = this.o.warmStart ? (base.model as SnapshotSurrogate) : undefined;
     return this.o.fit({ x, y }, { seed: deriveSeed(this.o.seed, 'fantasy', base.version, fantasies.length), ...(init ? { init } : {}) });
   }
