@@ -70,7 +70,7 @@ export async function startCloud(config: CloudConfig, options: StartCloudOptions
       url: mqttUrl,
       username: config.mqttUrl ? config.mqttUsername : CLOUD_USERNAME,
       password: cloudPassword,
-      clientId: `sdfl-cloud-${hostname()}`.slice(0, 64),
+      clientId: `sdfl-cloud-${config.instanceId ?? hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40)}`,
       session,
       log: log.child({ module: 'cloud:mqtt' }),
     });

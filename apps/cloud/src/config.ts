@@ -25,6 +25,11 @@ export const cloudConfigSchema = z
     mqttHost: z.string().min(1).default('127.0.0.1'),
     /** Port of the embedded broker; 0 = any free port. Default 1883. */
     mqttPort: port.default(1883),
+    /**
+     * Name of this cloud process, unique among the processes sharing a broker: its MQTT client id
+     * is `sdfl-cloud-{instanceId}` (fixed, so an external broker keeps its session). Default: host name.
+     */
+    instanceId: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (at most 40)').optional(),
     /** Re-send an unacked command after this long, ms. */
     ackTimeoutMs: z.coerce.number().int().min(100).default(10_000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,6 +59,7 @@ export const ENV_NAMES = {
   mqttPassword: 'MQTT_PASSWORD',
   mqttHost: 'SDFL_MQTT_HOST',
   mqttPort: 'SDFL_MQTT_PORT',
+  instanceId: 'SDFL_INSTANCE_ID',
   ackTimeoutMs: 'SDFL_ACK_TIMEOUT_MS',
   logLevel: 'SDFL_LOG_LEVEL',
 } as const satisfies Record<keyof CloudConfigInput, string>;

@@ -4,9 +4,9 @@
  *
  * @module
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { platformIdProblem } from '@sdfl/protocol';
-import { CLOUD_USERNAME, type BrokerIdentity, type CredentialVerifier } from '../broker/identity.js';
+import { brokerPlatformIdProblem, CLOUD_USERNAME, type BrokerIdentity, type CredentialVerifier } from '../broker/identity.js';
 import { generateSecret, hashSecret, verifySecret } from '../broker/secrets.js';
 import type { CloudDrizzle } from '../db/open.js';
 import { auditLog, platforms } from '../db/schema.js';
@@ -31,9 +31,8 @@ export class PlatformError extends Error {
 
 /** Registers a platform and issues its MQTT credentials. */
 export async function addPlatform(db: CloudDrizzle, id: string, options: { pool?: string; actor: string }): Promise<IssuedCredentials> {
-  const problem = platformIdProblem(id);
+  const problem = brokerPlatformIdProblem(id);
   if (problem !== undefined) throw new PlatformError('INVALID', `invalid platform id: ${problem}`);
-  if (id === CLOUD_USERNAME) throw new PlatformError('INVALID', `'${CLOUD_USERNAME}' is the cloud's own identity`);
   const [existing] = await db.select({ id: platforms.id }).from(platforms).where(eq(platforms.id, id));
   if (existing) throw new PlatformError('EXISTS', `platform '${id}' is already registered (rotate its credentials instead)`);
   const password = generateSecret();
@@ -61,14 +60,25 @@ export async function rotateCredentials(db: CloudDrizzle, id: string, actor: str
 /**
  * The broker's credential check: the cloud's own username with this process's secret, or a
  * registered, unrevoked platform whose username is its id and whose password matches its hash.
+ * A successful scrypt check is remembered for `cacheMs` (keyed by the stored hash, so a rotation
+ * or revocation takes effect at once): a fleet reconnecting after a broker restart costs one
+ * scrypt per platform, not one per attempt.
  */
-export function credentialVerifier(db: CloudDrizzle, cloud: { username?: string; password: string }): CredentialVerifier {
+export function credentialVerifier(db: CloudDrizzle, cloud: { username?: string; password: string }, cacheMs = 60_000): CredentialVerifier {
   const cloudUser = cloud.username ?? CLOUD_USERNAME;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const cloudDigest = digest(cloud.password);
+  const verified = new Map<string, { secretHash: string; until: number }>();
   return async (username: string, password: string): Promise<BrokerIdentity | null> => {
-    if (username === cloudUser) return password === cloud.password ? { kind: 'cloud' } : null;
-    if (platformIdProblem(username) !== undefined) return null;
+    if (username === cloudUser) return timingSafeEqual(digest(password), cloudDigest) ? { kind: 'cloud' } : null;
+    if (brokerPlatformIdProblem(username) !== undefined) return null;
     const [p] = await db.select({ secretHash: platforms.secretHash, revokedAt: platforms.revokedAt }).from(platforms).where(eq(platforms.id, username));
     if (!p?.secretHash || p.revokedAt !== null) return null;
-    return (await verifySecret(password, p.secretHash)) ? { kind: 'platform', platformId: username } : null;
+    const key = `${username}\n${digest(password).toString('hex')}`;
+    const hit = verified.get(key);
+    if (hit && hit.secretHash === p.secretHash && hit.until > Date.now()) return { kind: 'platform', platformId: username };
+    if (!(await verifySecret(password, p.secretHash))) return null;
+    verified.set(key, { secretHash: p.secretHash, until: Date.now() + cacheMs });
+    return { kind: 'platform', platformId: username };
   };
 }

@@ -1,0 +1,32 @@
+import { performance } from 'node:perf_hooks';
+import { PGlite } from '@electric-sql/pglite';
+const stats = new Map<string, { n: number; ms: number; bytes: number }>();
+const rec = (sql: string, t: number, params?: unknown[]) => {
+  const k = sql.replace(/\s+/g, ' ').slice(0, 90);
+  const s = stats.get(k) ?? { n: 0, ms: 0, bytes: 0 };
+  s.n++; s.ms += t; s.bytes += params ? JSON.stringify(params).length : 0; stats.set(k, s);
+};
+const wrap = (obj: any) => {
+  const q = obj.query.bind(obj);
+  obj.query = async (sql: string, params?: unknown[], opts?: unknown) => { const t = performance.now(); try { return await q(sql, params, opts); } finally { rec(sql, performance.now() - t, params); } };
+};
+const origQuery = PGlite.prototype.query;
+PGlite.prototype.query = async function (this: any, sql: string, params?: unknown[], opts?: unknown) { const t = performance.now(); try { return await origQuery.call(this, sql, params, opts); } finally { rec(sql, performance.now() - t, params); } } as any;
+const origTx = PGlite.prototype.transaction;
+PGlite.prototype.transaction = async function (this: any, fn: any) { return origTx.call(this, async (tx: any) => { wrap(tx); return fn(tx); }); } as any;
+const { addPlatform } = await import('/work/main/apps/cloud/src/engine/platforms.ts');
+const { startBenchCloud, waitOnline } = await import('/work/main/apps/cloud/bench/harness.ts');
+const { PacedPlatform } = await import('/work/main/apps/cloud/bench/paced-platform.ts');
+const b = await startBenchCloud((process.argv[2] as any) ?? 'memory');
+const c = b.cloud;
+const p = new PacedPlatform({ platformId: 'r1', url: c.mqttUrl, password: (await addPlatform(c.db.db, 'r1', { actor: 'b' })).password });
+await p.start(); await waitOnline(c, ['r1']);
+stats.clear();
+await c.engine.createCampaign({ platform: 'r1', schedule: 'lhs 5 -> ei 60', seed: 11 }, 'b');
+const want = Number(process.argv[3] ?? 30);
+while (p.samples.length < want) await new Promise((r) => setTimeout(r, 100));
+const lat = p.samples.slice(-10).map((s) => s.latencyMs.toFixed(0)).join(' ');
+console.log('last latencies', lat);
+const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+for (const [k, s] of rows) console.log(s.ms.toFixed(0).padStart(7), String(s.n).padStart(5), (s.ms / s.n).toFixed(1).padStart(7), String(Math.round(s.bytes / s.n)).padStart(8), k);
+await p.stop(); await b.dispose(); process.exit(0);
