@@ -25,6 +25,8 @@ const interlocksSchema = z
     /** Heater cannot heat: after a setpoint increase, at least `watchRiseC` within `watchPeriodMs` at high output. */
     watchRiseC: z.number().positive().default(2),
     watchPeriodMs: z.number().positive().default(60_000),
+    /** The watch only judges time at or above this heater output (0..1); below it the window restarts. */
+    watchMinOutput: z.number().min(0).max(1).default(0.8),
     /** Heater runaway: in regulation, PV outside SP +- band for this long. */
     runawayBandC: z.number().positive().default(10),
     runawayMs: z.number().positive().default(30_000),
@@ -108,6 +110,10 @@ export const edgeConfigSchema = z.object({
       rerunAborted: z.boolean().default(true),
       /** Extra pumping volume beyond t_E + acquisition, as a fraction, so a run never stops early. */
       volumeSlack: z.number().min(0).max(1).default(0.1),
+      /** Window before the end of t_E over which the plate temperature drift is reported, s (capped at t_E). */
+      steadyWindowS: z.number().positive().default(30),
+      /** Plate reading period during the t_E wait, clock ms. */
+      steadySampleMs: z.number().positive().default(1_000),
     })
     .prefault({}),
   /** When the queue runs dry while offline. `local` needs a model snapshot from the optimizer. */

@@ -3,6 +3,7 @@ import { type BodyInput, FEATURE_NAMES } from '@sdfl/protocol';
 import type { EdgeConfig } from '../config';
 import type { ControlStatus } from '../control/control-loop';
 import type { BirthState } from '../link/index';
+import type { SteadyStateEvidence } from '../runner/steady-state';
 import type { ExperimentOutcome } from '../runner/types';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -37,6 +38,7 @@ export function resultBody(o: ExperimentOutcome): BodyInput<'result'> {
           },
         }
       : {}),
+    ...(o.steadyState ? { steadyState: steadyStateBody(o.steadyState) } : {}),
     warnings: o.warnings,
   };
   if (o.status === 'done' && o.features && o.spectra) {
@@ -48,6 +50,18 @@ export function resultBody(o: ExperimentOutcome): BodyInput<'result'> {
     failure: o.failure ?? { reason: 'INTERNAL', detail: 'finished without features' },
     timings,
   } as BodyInput<'result'>;
+}
+
+/** The wire form of the measured steady-state evidence (protocol `result.steadyState`). */
+function steadyStateBody(e: SteadyStateEvidence): NonNullable<Extract<BodyInput<'result'>, { status: 'done' }>['steadyState']> {
+  return {
+    flowStartedAt: iso(e.flowStartedAtMs),
+    steadyAt: iso(e.steadyAtMs),
+    waitedS: e.waitedS,
+    plannedEquilibrationS: e.plannedEquilibrationS,
+    windowS: e.windowS,
+    ...(e.plate ? { plateTemperature: e.plate } : {}),
+  };
 }
 
 /** What the platform can do and may do: the birth `state` body less status and version (the link adds those). */

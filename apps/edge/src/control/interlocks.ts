@@ -137,6 +137,9 @@ export class InterlockMonitor {
       this.watch.lastSetpointC = sp;
       const inBand = Math.abs(pv - sp) <= this.steadyBandC;
       if (inBand) this.regulating = true;
+      // Only ticks at high output count: a PID closing in on a setpoint a few degrees up drives
+      // the plate gently, and judging that as "cannot heat" trips a healthy heater.
+      if (!this.regulating && i.heaterOutput < l.watchMinOutput) this.watch = { ...this.watch, sinceMs: i.nowMs, fromC: pv };
       if (!this.regulating && pv < sp - this.steadyBandC && i.nowMs - this.watch.sinceMs >= l.watchPeriodMs) {
         if (pv - this.watch.fromC < l.watchRiseC) {
           trip('heaterCannotHeat', `rose ${(pv - this.watch.fromC).toFixed(1)} C in ${l.watchPeriodMs / 1000} s towards ${sp} C`);

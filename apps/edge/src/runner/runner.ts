@@ -3,6 +3,7 @@ import type { Clock } from '@sdfl/hal';
 import type { EdgeConfig } from '../config';
 import { acquire, acquireReference, lightsOff, type Optics } from './acquire';
 import type { Inventory } from './inventory';
+import { equilibrate } from './steady-state';
 import type { ExperimentOutcome, FailureReason, QueueItem, QueueStore, Stage } from './types';
 
 /** A pump as the runner drives it (ChemyxPump satisfies it). */
@@ -192,14 +193,17 @@ export class Runner {
       const flowingAt = clock.now();
 
       enter('equilibrating');
-      await clock.sleep(plan.equilibrationS * 1_000, signal);
-      outcome.timings.steadyAtMs = clock.now();
-      outcome.steadyState = {
-        temperatureC: this.d.plant.temperatureC(),
-        setpointC: plan.temperatureC,
-        waitedS: (clock.now() - flowingAt) / 1_000,
+      outcome.steadyState = await equilibrate({
+        clock,
+        flowStartedAtMs: flowingAt,
         equilibrationS: plan.equilibrationS,
-      };
+        setpointC: plan.temperatureC,
+        readPlateC: () => this.d.plant.temperatureC(),
+        windowS: this.d.config.runner.steadyWindowS,
+        sampleMs: this.d.config.runner.steadySampleMs,
+        signal,
+      });
+      outcome.timings.steadyAtMs = outcome.steadyState.steadyAtMs;
 
       enter('acquiring');
       signal.throwIfAborted();

@@ -1,4 +1,5 @@
 import type { Condition, FlowPlan, Features } from '@sdfl/chemistry';
+import type { SteadyStateEvidence } from './steady-state';
 
 /** Why an attempt ended without a result (matches the protocol's FAILURE_REASONS). */
 export type FailureReason = 'INTERLOCK' | 'DEVICE_ERROR' | 'TIMEOUT' | 'CANCELLED' | 'OPERATOR_ABORT' | 'INSUFFICIENT_REAGENT' | 'INFEASIBLE_CONDITION' | 'INTERNAL';
@@ -54,7 +55,7 @@ export interface ExperimentOutcome {
   features: Features | null;
   spectra: AcquiredSpectra | null;
   timings: { startedAtMs: number; steadyAtMs: number | null; acquiredAtMs: number | null; finishedAtMs: number };
-  /** Evidence that the outlet was steady: temperature at acquisition and the t_E waited. */
-  steadyState: { temperatureC: number | null; setpointC: number; waitedS: number; equilibrationS: number } | null;
+  /** What was measured during the steady-state wait; null when the attempt ended before it. */
+  steadyState: SteadyStateEvidence | null;
   warnings: string[];
 }

@@ -23,7 +23,9 @@ export function describeResult(m: Message<'result'>): string {
   return [
     head,
     `    features: Abs300=${f(x.abs300, 3)}  PL_I=${f(x.plIntensity, 0)}  PL_A=${f(x.plArea, 0)}  peak=${f(x.plPeakNm)} nm  FWHM=${f(x.fwhmNm)} nm  380nm=${f(x.sidePeak380, 0)}  600nm=${f(x.sidePeak600, 0)}${x.flags.length ? `  flags=${x.flags.join(',')}` : ''}`,
-    `    steady state: acquired ${f(r.timings.durations.equilibrationS)} s = 1.2 x tau (${f(plan.residenceTimeS)} s) after the flow started; reaction time ${f(plan.reactionTimeS)} s`,
+    r.steadyState
+      ? `    steady state (measured): acquired ${f(r.steadyState.waitedS)} s after the flow started (planned t_E = 1.2 x tau = ${f(r.steadyState.plannedEquilibrationS)} s, tau ${f(plan.residenceTimeS)} s); plate ${r.steadyState.plateTemperature ? `${f(r.steadyState.plateTemperature.minC, 2)}-${f(r.steadyState.plateTemperature.maxC, 2)} C, drift ${f(r.steadyState.plateTemperature.driftC, 2)} C over the last ${f(r.steadyState.windowS, 0)} s (${r.steadyState.plateTemperature.samples} readings)` : 'not read'}; reaction time ${f(plan.reactionTimeS)} s (planned)`
+      : `    steady state: not measured by this edge (planned t_E = 1.2 x tau = ${f(plan.equilibrationS)} s)`,
     `    timings: heating ${f(r.timings.durations.heatingS)} s, total ${f(r.timings.durations.totalS)} s (sim time)${r.warnings.length ? `\n    warnings: ${r.warnings.join('; ')}` : ''}`,
   ].join('\n');
 }

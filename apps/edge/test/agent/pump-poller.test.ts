@@ -68,7 +68,7 @@ describe('PumpPoller', () => {
       ['unknown', 2],
       ['unknown', 3],
     ]);
-    expect(r.poller.states().oaCs.status).toBe('unknown');
+    expect(r.poller.states().oaCs?.status).toBe('unknown');
     failing = false;
     await r.poller.poll();
     expect(r.last('oaCs')).toMatchObject({ status: 'stopped', missedPolls: 0 });

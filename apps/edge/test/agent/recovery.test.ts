@@ -9,6 +9,8 @@ import { openEdgeDb, type EdgeDb } from '../../src/store/index';
 import { createMemoryPlatform, type MemoryPlatform } from '../rig/memory-platform';
 import { attachAgent, rigConfig, type RigAgent } from '../rig/rig-agent';
 
+/** The emulator's Chemyx status code for running (0 stopped, 1 running, 2 paused, 4 stalled). */
+const RUNNING = 1;
 const space = createConditionSpace();
 const condition = space.quantize(space.fromCube([0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]));
 const config = rigConfig();
@@ -49,7 +51,7 @@ describe('boot recovery of delivered volumes', { timeout: 120_000 }, () => {
       const delivered = platform!.pumps[id].state().dispensedUl;
       expect(delivered, `${id} kept pumping after the crash`).toBeGreaterThan(atCrash[id]);
       expect(inventory.contentsUl[id]).toBeCloseTo(full(id) - delivered, 0);
-      expect(platform!.pumps[id].state().status, `${id} stopped at boot`).not.toBe('running');
+      expect(platform!.pumps[id].state().status, `${id} stopped at boot`).not.toBe(RUNNING);
     }
     expect(inventory.inFlight).toEqual({});
     expect(inventory.uncertain).toEqual({});

@@ -46,6 +46,18 @@ describe('InterlockMonitor (docs/devices.md §6)', () => {
     expect(names(ok, at(60_000, 40))).toEqual([]);
   });
 
+  it('judges the heater watch only at high output: a PID easing up to a near setpoint is not "cannot heat"', () => {
+    const m = make();
+    const at = (ms: number, pv: number, heaterOutput: number) => base({ nowMs: ms, setpointC: 140, heaterOutput, temperature: { valueC: pv, fault: null, atMs: ms } });
+    expect(names(m, at(0, 137, 0.5))).toEqual([]);
+    expect(names(m, at(60_000, 137.5, 0.5))).toEqual([]);
+    expect(names(m, at(90_000, 137.8, 0.6))).toEqual([]);
+    // Full output from here on and still no rise: the watch trips one period after the last gentle tick.
+    expect(names(m, at(91_000, 137.8, 1))).toEqual([]);
+    expect(names(m, at(149_000, 138, 1))).toEqual([]);
+    expect(names(m, at(150_000, 138, 1))).toEqual(['heaterCannotHeat']);
+  });
+
   it('trips heaterRunaway when a regulated plate leaves the band for 30 s', () => {
     const m = make();
     const at = (ms: number, pv: number) => base({ nowMs: ms, setpointC: 140, heaterOutput: 0.3, temperature: { valueC: pv, fault: null, atMs: ms } });

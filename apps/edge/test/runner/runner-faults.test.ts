@@ -12,6 +12,8 @@ import { openEdgeDb, type EdgeDb } from '../../src/store/index';
 import { createMemoryPlatform, type MemoryPlatform, type MemoryPlatformOptions } from '../rig/memory-platform';
 import { attachAgent, rigConfig, type RigAgent } from '../rig/rig-agent';
 
+/** The emulator's Chemyx status code for running (0 stopped, 1 running, 2 paused, 4 stalled). */
+const RUNNING = 1;
 const space = createConditionSpace();
 const condition = space.quantize(space.fromCube([0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]));
 const second = space.quantize(space.fromCube([0.5, 0.2, 0.9, 0.3, 0.1, 0.3, 0.4]));
@@ -42,7 +44,7 @@ describe('runner faults', { timeout: 120_000 }, () => {
   };
   const reached = (r: RigAgent, stage: string, experimentId = 'exp-1') =>
     r.link.until(() => r.link.events.some((e) => e.type === 'stage' && e.to === stage && e.experimentId === experimentId), `${experimentId} ${stage}`);
-  const pumpsIdle = () => PUMP_IDS.every((id) => platform!.pumps[id].state().status !== 'running');
+  const pumpsIdle = () => PUMP_IDS.every((id) => platform!.pumps[id].state().status !== RUNNING);
   const interlocks = (r: RigAgent) => r.link.events.flatMap((e) => (e.type === 'interlock' ? [e.interlock] : []));
 
   it('heat timeout: failed TIMEOUT, nothing pumped, SAFE not latched, the queue goes on', async () => {
