@@ -1,6 +1,7 @@
 /**
  * Outbox throughput: `n` results through the real path — encode, durable append (SQLite WAL,
- * synchronous=FULL: one fsync per message), QoS 1 publish, PUBACK, row delete — against an
+ * synchronous=FULL: one fsync per message), QoS 1 publish, PUBACK, row marked as awaiting the
+ * cloud's receipt (results stay in the outbox until receipted; no cloud here) — against an
  * in-process aedes broker on a loopback TCP port.
  *
  * Run alone: `npx tsx apps/edge/bench/outbox.ts [n] [file|memory] [maxInFlight]`.
@@ -37,7 +38,7 @@ export interface BenchOutboxResult {
   readonly elapsedMs: number;
   /** Of which: the synchronous encode + durable append loop, ms (the fsync share, for `file`). */
   readonly appendMs: number;
-  /** Messages fully delivered (PUBACKed and deleted) per second. */
+  /** Messages PUBACKed (and marked as awaiting a receipt) per second. */
   readonly msgsPerS: number;
   /** Size of one encoded result payload, bytes. */
   readonly payloadBytes: number;
@@ -84,7 +85,7 @@ export async function benchOutbox(options: BenchOutboxOptions = {}): Promise<Ben
     if (options.print ?? true) {
       console.log(
         `outbox (${storage}, ~${payloadBytes} B body): ${n} msgs in ${elapsedMs.toFixed(0)} ms = ${msgsPerS.toFixed(0)} msgs/s ` +
-          `(append + publish QoS1 + PUBACK + delete; append loop ${appendMs.toFixed(0)} ms)`,
+          `(append + publish QoS1 + PUBACK + mark awaiting receipt; append loop ${appendMs.toFixed(0)} ms)`,
       );
     }
     return { n, storage, elapsedMs, appendMs, msgsPerS, payloadBytes };
