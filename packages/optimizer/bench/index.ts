@@ -1,6 +1,7 @@
 /**
  * Optimizer benchmarks: `npm run bench -w packages/optimizer [-- --quick] [-- --only peers,workflow,decision,functions,latency]`
- * (`--seeds N` for the peers; `--surrogate enn` runs the workflow on the paper's ENN twin).
+ * (`--seeds N` for the peers; `--surrogate enn` runs the workflow on the paper's ENN twin). Without
+ * `--only` every bench but `functions` runs (the ENN-only test-function bench the peers superseded).
  * Prints tables and one final `BENCH_JSON {...}` line. Each bench adds its summary to `results`.
  */
 import { initBackend } from '../src/backend';
@@ -16,7 +17,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? args[args.indexOf('--only') + 1];
 const only = args.some((a) => a.startsWith('--only')) && onlyArg ? new Set(onlyArg.split(',')) : null;
-const want = (name: string): boolean => only === null || only.has(name);
+const want = (name: string): boolean => (only === null ? name !== 'functions' : only.has(name));
 const seedsArg = args.includes('--seeds') ? Number(args[args.indexOf('--seeds') + 1]) : undefined;
 const enn = args.includes('--surrogate') && args[args.indexOf('--surrogate') + 1] === 'enn';
 const results: Record<string, unknown> = { quick };
