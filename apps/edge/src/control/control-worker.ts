@@ -32,10 +32,30 @@ export class ControlWorker implements ControlPort {
     return this.tripped || this.last.safe;
   }
 
+  /** Callbacks per watched line; the worker forwards a line's changes while it has any. */
+  private readonly watchers = new Map<GpioLine, Set<(value: GpioLevel) => void>>();
+
+  /**
+   * The worker's GPIO seen from this thread. `watch` works across the thread boundary: the worker
+   * watches the line on its GPIO and posts every change (edges arrive a message hop late, so
+   * nothing safety-critical may hang on them: the interlocks watch the e-stop inside the worker).
+   */
   readonly gpio: Gpio = {
     write: async (line: GpioLine, value: GpioLevel) => void (await this.request({ t: 'gpioWrite', line, value })),
     read: async (line: GpioLine) => (await this.request({ t: 'gpioRead', line })) as GpioLevel,
-    watch: () => () => undefined,
+    watch: (line: GpioLine, cb: (value: GpioLevel) => void) => {
+      let set = this.watchers.get(line);
+      if (!set) {
+        this.watchers.set(line, (set = new Set()));
+        this.post({ t: 'gpioWatch', line, on: true });
+      }
+      set.add(cb);
+      return () => {
+        if (!set.delete(cb) || set.size > 0) return;
+        this.watchers.delete(line);
+        this.post({ t: 'gpioWatch', line, on: false });
+      };
+    },
     close: async () => undefined,
   };
 
@@ -49,6 +69,8 @@ export class ControlWorker implements ControlPort {
         this.receive(m);
       });
     });
+    // Watches taken before the worker ran.
+    for (const line of this.watchers.keys()) this.post({ t: 'gpioWatch', line, on: true });
     // A dead control thread is a watchdog failure: the outputs it held are unknown. Not so once
     // stop() let go of it (terminate() exits with code 1) or after the first report ('error' then 'exit').
     worker.on('error', () => this.worker === worker && this.fail('control worker crashed'));
@@ -107,6 +129,9 @@ export class ControlWorker implements ControlPort {
         return;
       case 'stopPumps':
         void this.o.stopAllPumps();
+        return;
+      case 'gpioLevel':
+        for (const cb of [...(this.watchers.get(m.line) ?? [])]) cb(m.value);
         return;
       case 'trip': {
         this.tripped = true;

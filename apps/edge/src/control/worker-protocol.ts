@@ -30,6 +30,8 @@ export type ToWorker =
   | { t: 'latch'; req: number }
   | { t: 'gpioWrite'; req: number; line: GpioLine; value: GpioLevel }
   | { t: 'gpioRead'; req: number; line: GpioLine }
+  /** Start or stop forwarding a line's level changes (`gpioLevel` messages). */
+  | { t: 'gpioWatch'; line: GpioLine; on: boolean }
   | { t: 'stop'; req: number };
 
 /** Worker -> main thread. */
@@ -38,6 +40,7 @@ export type FromWorker =
   | { t: 'status'; status: ControlStatus }
   | { t: 'trip'; trip: Trip & { latencyMs: number }; detectedAtAbsMs: number }
   | { t: 'stopPumps' }
+  | { t: 'gpioLevel'; line: GpioLine; value: GpioLevel }
   | { t: 'reply'; req: number; value?: unknown; error?: string };
 
 /** Milliseconds on a timeline both threads share (performance.now() has a per-thread origin). */

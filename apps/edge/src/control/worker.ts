@@ -63,6 +63,14 @@ function lightWrite(line: GpioLine, value: GpioLevel): Promise<void> {
   return gpio.write(line, value);
 }
 
+/** Lines whose changes the main thread asked for, with how to stop forwarding them. */
+const forwarded = new Map<GpioLine, () => void>();
+function forward(line: GpioLine, on: boolean): void {
+  forwarded.get(line)?.();
+  forwarded.delete(line);
+  if (on) forwarded.set(line, gpio.watch(line, (value) => post({ t: 'gpioLevel', line, value })));
+}
+
 const statusTimer = setInterval(() => post({ t: 'status', status: loop.status() }), Math.max(init.periodMs, 100));
 
 port.on('message', (m: ToWorker) => {
@@ -88,8 +96,11 @@ port.on('message', (m: ToWorker) => {
       return void reply(lightWrite(m.line, m.value));
     case 'gpioRead':
       return void reply(gpio.read(m.line));
+    case 'gpioWatch':
+      return forward(m.line, m.on);
     case 'stop':
       clearInterval(statusTimer);
+      for (const line of [...forwarded.keys()]) forward(line, false);
       return void reply(loop.stop().then(() => gpio.close()));
   }
 });

@@ -138,4 +138,25 @@ describe('ControlWorker (control loop in its own thread)', { timeout: 30_000 }, 
     await until(() => r!.trips.length > 0);
     expect(r.trips[0]!.interlock).toBe('estop');
   });
+
+  it('its GPIO proxy forwards a watched line\'s changes from the worker, to every watcher, until unwatched', async () => {
+    r = rig();
+    const early: number[] = [];
+    const stopEarly = r.worker.gpio.watch('estop', (v) => early.push(v)); // taken before start
+    await r.worker.start();
+    const late: number[] = [];
+    const stopLate = r.worker.gpio.watch('estop', (v) => late.push(v));
+    await new Promise((res) => setTimeout(res, 100));
+    r.gpio.pressEstop();
+    await until(() => early.length > 0 && late.length > 0);
+    expect([early, late]).toEqual([[1], [1]]);
+    stopLate();
+    r.gpio.releaseEstop();
+    await until(() => early.length > 1);
+    expect([early, late]).toEqual([[1, 0], [1]]);
+    stopEarly();
+    r.gpio.pressEstop();
+    await new Promise((res) => setTimeout(res, 200));
+    expect(early).toEqual([1, 0]);
+  });
 });
