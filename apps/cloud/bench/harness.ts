@@ -12,10 +12,29 @@ import type { BodyInput } from '@sdfl/protocol';
 import { startCloud, type RunningCloud } from '../src/cloud.js';
 import { loadCloudConfig } from '../src/config.js';
 import { platforms } from '../src/db/schema.js';
+import { requirePostgres, startPostgres } from '../test/support/postgres.js';
 import { waitFor } from './stats.js';
 
-/** Where the bench's PGlite lives: `memory://` or a fresh temporary folder (on disk, like the default `.data/cloud/db`). */
-export type BenchDbKind = 'memory' | 'folder';
+/**
+ * The bench's database: PGlite in memory (`memory://`), PGlite in a fresh temporary folder (on
+ * disk, like the default `.data/cloud/db`), or, for contrast, a throw-away PostgreSQL server
+ * (Debian's, started by the tests' harness with fsync off) reached through `pg`.
+ */
+export type BenchDbKind = 'memory' | 'folder' | 'postgres';
+
+/** Says what a kind is, for the printed tables. */
+export function describeDb(kind: BenchDbKind): string {
+  return kind === 'memory' ? 'PGlite in memory' : kind === 'folder' ? 'PGlite in a temporary folder' : 'PostgreSQL 15 server (loopback, fsync off)';
+}
+
+/** True when a PostgreSQL server can be started here (initdb and pg_ctl found). */
+export function postgresAvailable(): boolean {
+  try {
+    return requirePostgres() !== undefined;
+  } catch {
+    return false; // under CI=true the harness throws instead of skipping
+  }
+}
 
 /** A running bench cloud and how to dispose of it (stop + delete its temporary folder). */
 export interface BenchCloud {
@@ -27,19 +46,29 @@ export interface BenchCloud {
 /** Starts a cloud on embedded defaults; `inline` runs the optimizer on the main thread. */
 export async function startBenchCloud(dbKind: BenchDbKind, options: { inline?: boolean } = {}): Promise<BenchCloud> {
   const dir = mkdtempSync(join(tmpdir(), 'sdfl-cloud-bench-'));
-  const config = loadCloudConfig(
-    { dataDir: dir, databaseUrl: dbKind === 'memory' ? 'memory://' : join(dir, 'db'), mqttHost: '127.0.0.1', mqttPort: 0, logLevel: 'silent' },
-    {},
-  );
-  const cloud = await startCloud(config, { log: pino({ level: process.env.SDFL_BENCH_LOG ?? 'silent' }), inlineOptimizer: options.inline ?? false });
-  return {
-    cloud,
-    dbKind,
-    dispose: async () => {
-      await cloud.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const binDir = dbKind === 'postgres' ? requirePostgres() : undefined;
+  if (dbKind === 'postgres' && !binDir) throw new Error('bench: --db postgres needs PostgreSQL (apt-get install postgresql)');
+  const server = binDir ? await startPostgres({ binDir, database: 'sdfl_bench' }) : undefined;
+  const databaseUrl = server?.url ?? (dbKind === 'memory' ? 'memory://' : join(dir, 'db'));
+  const cleanup = async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    const config = loadCloudConfig({ dataDir: dir, databaseUrl, mqttHost: '127.0.0.1', mqttPort: 0, logLevel: 'silent' }, {});
+    const cloud = await startCloud(config, { log: pino({ level: process.env.SDFL_BENCH_LOG ?? 'silent' }), inlineOptimizer: options.inline ?? false });
+    return {
+      cloud,
+      dbKind,
+      dispose: async () => {
+        await cloud.stop();
+        await cleanup();
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
 }
 
 /** Waits until the cloud has seen every listed platform's birth. */

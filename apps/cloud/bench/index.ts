@@ -9,6 +9,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { describeDb, postgresAvailable, type BenchDbKind } from './harness.js';
 import { runIngest, type IngestRun } from './ingest.js';
 import { runLatency, type LatencyRun } from './latency.js';
 import { ms, printTable, rounded, sleep } from './stats.js';
@@ -19,16 +20,19 @@ const option = (name: string): string | undefined => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 };
-const dbKind = option('db') === 'memory' ? 'memory' : 'folder';
+const dbOption = option('db') ?? 'folder';
+if (!['memory', 'folder', 'postgres'].includes(dbOption)) throw new Error(`bench: --db must be memory, folder or postgres, not '${dbOption}'`);
+const dbKind = dbOption as BenchDbKind;
 const only = option('only') ? new Set(option('only')!.split(',')) : null;
-const want = (part: string) => only === null || only.has(part);
+// The PostgreSQL contrast runs in the full bench (when the server is installed) or on request.
+const want = (part: string) => (only === null ? part !== 'postgres' || !quick : only.has(part));
 const log = (line: string) => console.error(line);
 
 const TARGET_LATENCY_MS = 1000;
 const TARGET_LOOP_P99_MS = 20;
 const started = performance.now();
 const load0 = loadavg();
-const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, database: `PGlite (${dbKind === 'memory' ? 'in memory' : 'temporary folder on disk'})`, quick };
+const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, database: describeDb(dbKind), quick };
 log(`cloud bench: ${machine.cores} cores, node ${machine.node}, ${machine.database}, load average ${load0.map((x) => x.toFixed(1)).join(' ')}${quick ? ', quick' : ''}`);
 
 /** Event-loop delay of this process doing nothing: what the shared machine alone costs. */
@@ -76,9 +80,24 @@ if (want('ingest')) {
   ingest = await runIngest({ dbKind, rounds, log });
   results.ingest = ingest;
 }
+let pgLatency: LatencyRun | undefined;
+let pgIngest: IngestRun | undefined;
+if (want('postgres') && dbKind !== 'postgres') {
+  if (postgresAvailable()) {
+    log('contrast: the same engine on a PostgreSQL server (pg pool; the database off the main thread)');
+    pgLatency = await runLatency({ dbKind: 'postgres', host: 'worker', at: [10, 60], log });
+    pgIngest = await runIngest({ dbKind: 'postgres', rounds: [{ platforms: 50, perPlatform: 6 }, { platforms: 200, perPlatform: 2 }], log });
+    results.postgres = { latency: pgLatency, ingest: pgIngest };
+  } else log('contrast on PostgreSQL skipped: initdb not found (apt-get install postgresql)');
+}
 
 const mark = (x: number, target: number) => (x < target ? 'ok' : 'MISSED');
-for (const run of [worker, inline]) {
+const latencyRuns: [LatencyRun | undefined, string][] = [
+  [worker, `Part 1+2: result publish -> next enqueue at the platform; optimizer in its worker thread (default); ${describeDb(dbKind)}`],
+  [inline, `Part 2 contrast: the same with the optimizer inline on the main thread; ${describeDb(dbKind)}`],
+  [pgLatency, `Contrast: worker-thread optimizer, ${describeDb('postgres')}`],
+];
+for (const [run, title] of latencyRuns) {
   if (!run) continue;
   const rows = [['observations', 'decisions', 'latency p50', 'latency p99', 'of which optimizer p50', 'loop delay p50', 'loop p99', 'loop max', 'fit share', 'target']];
   for (const w of run.windows) {
@@ -97,14 +116,19 @@ for (const run of [worker, inline]) {
     ]);
   }
   printTable(
-    `${run.host === 'worker' ? 'Part 1+2' : 'Part 2 contrast'}: result publish -> next enqueue at the platform, optimizer ${run.host === 'worker' ? 'in its worker thread (default)' : 'inline on the main thread'}; surrogate ${run.surrogate.kind} (${run.surrogate.format}, last fit on ${run.surrogate.nTrain ?? '-'} points); schedule ${run.schedule}; ${run.decisions} decisions, ${run.stalls} unanswered; ${run.wallS.toFixed(0)} s`,
+    `${title}\nsurrogate ${run.surrogate.kind} (${run.surrogate.format}, last fit on ${run.surrogate.nTrain ?? '-'} points); schedule ${run.schedule}; ${run.decisions} decisions, ${run.stalls} unanswered; ${run.wallS.toFixed(0)} s`,
     rows,
   );
 }
 if (worker || inline) console.log(`idle baseline of this process on the shared machine: loop delay p50 ${ms(baseline.p50)}, p99 ${ms(baseline.p99)}, max ${ms(baseline.max)}`);
-if (ingest) {
+const ingestRuns: [IngestRun | undefined, string][] = [
+  [ingest, describeDb(dbKind)],
+  [pgIngest, describeDb('postgres')],
+];
+for (const [run, db] of ingestRuns) {
+  if (!run) continue;
   const rows = [['platforms', 'results', 'payload', 'stored', 'results/s', 'receipt p50', 'receipt p99', 'main-thread use', 'loop delay max', 'CPU (cores)', 'connect all']];
-  for (const r of ingest.rounds) {
+  for (const r of run.rounds) {
     rows.push([
       String(r.platforms),
       `${r.platforms}x${r.perPlatform}`,
@@ -119,7 +143,7 @@ if (ingest) {
       `${r.connectS.toFixed(1)} s`,
     ]);
   }
-  printTable(`Part 3: ingestion, every platform publishing its results at once (QoS 1, loopback); ${ingest.registerS.toFixed(1)} s to register the platforms (scrypt)`, rows);
+  printTable(`Part 3: ingestion, every platform publishing its results at once (QoS 1, loopback); ${db}; ${run.registerS.toFixed(1)} s to register the platforms (scrypt)`, rows);
 }
 const load1 = loadavg();
 const totalS = (performance.now() - started) / 1000;

@@ -10,7 +10,7 @@ import { modelSnapshots, studyStates } from '../src/db/schema.js';
 import { addPlatform } from '../src/engine/platforms.js';
 import { startBenchCloud, waitOnline, type BenchDbKind } from './harness.js';
 import { PacedPlatform } from './paced-platform.js';
-import { summarize, waitFor, type Summary } from './stats.js';
+import { sleep, summarize, type Summary } from './stats.js';
 
 /** Figures of one measurement window. */
 export interface WindowFigures {
@@ -48,6 +48,11 @@ export interface LatencyOptions {
   readonly log?: (line: string) => void;
 }
 
+/** Waits (at most 10 s) until no message or decision is in progress. */
+async function settle(engine: { idle(): Promise<void> }): Promise<void> {
+  await Promise.race([engine.idle(), sleep(10_000)]);
+}
+
 /** Runs one campaign through the windows and returns their figures. */
 export async function runLatency(o: LatencyOptions): Promise<LatencyRun> {
   const started = performance.now();
@@ -69,38 +74,32 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyRun> {
     await waitOnline(cloud, ['bench-rig']);
     const campaign = await cloud.engine.createCampaign({ platform: 'bench-rig', schedule, seed: 11, queueDepth: 2 }, 'bench');
 
-    const windows: WindowFigures[] = [];
-    let open: { from: number; h: ReturnType<typeof monitorEventLoopDelay>; t0: number; c0: number } | null = null;
+    // Windows are measured live (event-loop delay); their latency and compute figures are read at the end.
+    const measured: { from: number; loop: WindowFigures['loopDelayMs']; wallMs: number }[] = [];
+    let open: { from: number; h: ReturnType<typeof monitorEventLoopDelay>; t0: number } | null = null;
     const pendingWindows = [...o.at];
+    const toMs = (ns: number) => Math.max(0, ns / 1e6 - resolution);
     const done = new Promise<void>((resolve) => {
       platform.onSample = (s) => {
         // A window opens after the decision with `from - 1` observations, so it holds decisions from .. from+window-1.
         if (!open && pendingWindows.length > 0 && s.observations === pendingWindows[0]! - 1) {
           const h = monitorEventLoopDelay({ resolution });
           h.enable();
-          open = { from: pendingWindows.shift()!, h, t0: performance.now(), c0: computes.length };
+          open = { from: pendingWindows.shift()!, h, t0: performance.now() };
         }
         if (open && s.observations === open.from + window - 1) {
-          open.h.disable();
-          const w = open;
+          const { from, h, t0 } = open;
+          h.disable();
           open = null;
-          const samples = platform.samples.filter((x) => x.observations >= w.from && x.observations < w.from + window);
-          const c = computes.slice(w.from, w.from + window);
-          const wall = performance.now() - w.t0;
-          const toMs = (ns: number) => Math.max(0, ns / 1e6 - resolution);
-          windows.push({
-            from: w.from,
-            latencyMs: summarize(samples.map((x) => x.latencyMs)),
-            computeMs: summarize(c),
-            loopDelayMs: { n: w.h.count, p50: toMs(w.h.percentile(50)), p99: toMs(w.h.percentile(99)), max: toMs(w.h.max), mean: toMs(w.h.mean) },
-            computeShare: c.reduce((a, b) => a + b, 0) / wall,
-          });
-          o.log?.(`  ${o.host}: ${window} decisions from ${w.from} observations: p50 ${summarize(samples.map((x) => x.latencyMs)).p50.toFixed(0)} ms`);
+          measured.push({ from, loop: { n: h.count, p50: toMs(h.percentile(50)), p99: toMs(h.percentile(99)), max: toMs(h.max), mean: toMs(h.mean) }, wallMs: performance.now() - t0 });
+          const p50 = summarize(platform.samples.filter((x) => x.observations >= from).map((x) => x.latencyMs)).p50;
+          o.log?.(`  ${o.host}: ${window} decisions from ${from} observations, latency p50 ${p50.toFixed(0)} ms`);
           if (pendingWindows.length === 0) resolve();
         }
       };
     });
     await done;
+    await settle(cloud.engine);
     const stalls = platform.stalls;
     await cloud.engine.steer(campaign.id, 'cancel', 'bench', 'benchmark windows measured');
     const [state] = await cloud.db.db.select().from(studyStates).where(eq(studyStates.campaignId, campaign.id)).orderBy(desc(studyStates.version)).limit(1);
@@ -108,7 +107,18 @@ export async function runLatency(o: LatencyOptions): Promise<LatencyRun> {
     const s = state?.state as { options?: { surrogate?: string }; model?: { nTrain?: number } | null } | undefined;
     const snap = model?.snapshot as { format?: string; inner?: { format?: string } } | undefined;
     const format = snap?.format ? `${snap.format}${snap.inner?.format ? ` (${snap.inner.format})` : ''}` : 'none';
-    await waitFor(async () => (await Promise.race([cloud.engine.idle().then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))])) as boolean, 60_000, 'engine idle');
+    await settle(cloud.engine);
+    const windows: WindowFigures[] = measured.map((m) => {
+      const inWindow = (k: number) => k >= m.from && k < m.from + window;
+      const c = computes.filter((_, k) => inWindow(k));
+      return {
+        from: m.from,
+        latencyMs: summarize(platform.samples.filter((x) => inWindow(x.observations)).map((x) => x.latencyMs)),
+        computeMs: summarize(c),
+        loopDelayMs: m.loop,
+        computeShare: c.reduce((a, b) => a + b, 0) / m.wallMs,
+      };
+    });
     return {
       host: o.host,
       windows,

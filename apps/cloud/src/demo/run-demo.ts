@@ -13,7 +13,7 @@ import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { startCloud, type RunningCloud } from '../cloud.js';
 import { loadCloudConfig } from '../config.js';
-import { auditLog, commands, platforms } from '../db/schema.js';
+import { platforms } from '../db/schema.js';
 import { addPlatform } from '../engine/platforms.js';
 import { DEFAULT_SCHEDULE } from '../engine/schedule.js';
 import { spawnSimEdge, type SimEdge } from './edge-process.js';
@@ -69,7 +69,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     }
     for (const e of edges) {
       await waitFor(() => isOnline(cloud, e.platformId), 60_000, `${e.platformId} to come online (log: ${join(dataDir, `edge-${e.platformId}.log`)})`, options.signal, e);
-      await clearBootSafe(cloud, e.platformId, options.signal);
+      await clearBootSafe(cloud, e.platformId);
       const c = await cloud.engine.createCampaign({ platform: e.platformId, schedule: options.schedule ?? DEFAULT_SCHEDULE, seed: seed + 100 * i(e), name: `PL_I on ${e.platformId}` }, OPERATOR);
       campaignIds.push(c.id);
       print(`${e.platformId}: online, boot SAFE cleared by ${OPERATOR}; campaign ${c.id} '${options.schedule ?? DEFAULT_SCHEDULE}' (${c.planned} experiments)`);
@@ -105,17 +105,12 @@ async function isOnline(cloud: RunningCloud, id: string): Promise<boolean> {
   return p?.status === 'online';
 }
 
-/** What an operator does after checking the rig: clear the boot SAFE state (logged with who and why). */
-async function clearBootSafe(cloud: RunningCloud, platformId: string, signal?: AbortSignal): Promise<void> {
+/** What an operator does after checking the rig: clear the boot SAFE state (audited with who and why). */
+async function clearBootSafe(cloud: RunningCloud, platformId: string): Promise<void> {
   const reason = 'simulated platform: its boot checks are simulated; cleared by the demo acting as operator';
-  await cloud.db.db.insert(auditLog).values({ actor: OPERATOR, action: 'platform.clearSafe', target: platformId, reason });
-  const id = await cloud.engine.dispatcher.send(platformId, { type: 'clearSafe', operator: OPERATOR, reason });
-  const acked = async () => {
-    const [c] = await cloud.db.db.select().from(commands).where(eq(commands.id, id!));
-    return c?.ackedAt ? c : undefined;
-  };
-  const ack = await waitFor(acked, 30_000, `${platformId} to ack clearSafe`, signal);
-  if (!ack.accepted && ack.ackReason !== 'NOT_SAFE') throw new Error(`${platformId} refused clearSafe: ${ack.ackReason} ${ack.ackDetail ?? ''}`);
+  const ack = await cloud.engine.ackOf(await cloud.engine.clearSafe(platformId, OPERATOR, reason));
+  if (!ack) throw new Error(`${platformId} did not ack clearSafe within 30 s`);
+  if (!ack.accepted && ack.reason !== 'NOT_SAFE') throw new Error(`${platformId} refused clearSafe: ${ack.reason} ${ack.detail ?? ''}`);
 }
 
 /** Prints progress until every campaign ends; false when aborted. */

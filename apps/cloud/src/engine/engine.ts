@@ -11,7 +11,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { createDecoder, type DecodeResult } from '@sdfl/protocol';
 import type { CloudDrizzle } from '../db/open.js';
-import { campaigns, experiments, modelSnapshots, platforms } from '../db/schema.js';
+import { auditLog, campaigns, commands, experiments, modelSnapshots, platforms } from '../db/schema.js';
 import type { CloudLink } from '../mqtt/cloud-link.js';
 import type { OptimizerHost } from '../optimizer-host/host.js';
 import { createCampaign, setCampaignStatus, startNextCampaigns, type CampaignInput, type CampaignRow } from './campaigns.js';
@@ -124,6 +124,27 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     if (action === 'resume') this.wake(id);
     return campaign;
+  }
+
+  /**
+   * Clears a platform's latched SAFE state on behalf of a person who checked the rig: audited with
+   * who and why, then sent as `clearSafe` (the edge names the command in its `faultCleared` event).
+   * Returns the command id; its ack says whether the edge cleared it.
+   */
+  async clearSafe(platformId: string, operator: string, reason: string, actor = operator): Promise<string> {
+    await this.#o.db.insert(auditLog).values({ actor, action: 'platform.clearSafe', target: platformId, reason, detail: { operator } });
+    return (await this.#dispatcher.send(platformId, { type: 'clearSafe', operator, reason }))!;
+  }
+
+  /** The ack of a command once it arrived (polls the database), or undefined after `timeoutMs`. */
+  async ackOf(commandId: string, timeoutMs = 30_000): Promise<{ accepted: boolean; reason: string | null; detail: string | null } | undefined> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end && !this.#stopped) {
+      const [c] = await this.#o.db.select().from(commands).where(eq(commands.id, commandId));
+      if (c?.ackedAt) return { accepted: c.accepted === true, reason: c.ackReason, detail: c.ackDetail };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return undefined;
   }
 
   /** Schedules a decision for a campaign (coalesced: one in flight, one queued). */

@@ -1,0 +1,86 @@
+/**
+ * The cloud with real edge agents: `sdfl-edge --sim` processes (simulated reactor, pump emulators
+ * on PTYs, spectrometer emulators on TCP) that the cloud commands over the embedded broker.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asc, eq } from 'drizzle-orm';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningCloud } from '../../src/cloud.js';
+import { experiments, platforms, results } from '../../src/db/schema.js';
+import { spawnSimEdge, type SimEdge } from '../../src/demo/edge-process.js';
+import { addPlatform } from '../../src/engine/platforms.js';
+import { provenance } from '../../src/engine/provenance.js';
+import { requireBinary } from '../support/require-binary.js';
+import { campaignStatus, startTestCloud, until } from '../support/cloud.js';
+
+const SPEED = 30;
+const socat = requireBinary('socat', ['/usr/bin/socat'], 'apt-get install socat');
+let cloud: RunningCloud | undefined;
+let dir: string;
+const edges: SimEdge[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sdfl-sim-edges-'));
+  return () => rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  const codes = await Promise.all(edges.splice(0).map((e) => e.stop()));
+  await cloud?.stop();
+  cloud = undefined;
+  expect(codes.every((c) => c === 0)).toBe(true);
+});
+
+async function simPlatform(id: string, seed: number): Promise<SimEdge> {
+  const creds = await addPlatform(cloud!.db.db, id, { actor: 'test' });
+  const edge = spawnSimEdge({ platformId: id, password: creds.password, brokerUrl: cloud!.mqttUrl, speed: SPEED, seed, dataDir: join(dir, id), logFile: join(dir, `${id}.log`) });
+  edges.push(edge);
+  await until(async () => (await cloud!.db.db.select().from(platforms).where(eq(platforms.id, id)))[0]?.status === 'online', 60_000, `${id} online`);
+  const ack = await cloud!.engine.ackOf(await cloud!.engine.clearSafe(id, 'test-operator', 'simulated rig checked'));
+  expect(ack?.accepted).toBe(true);
+  return edge;
+}
+
+describe.skipIf(socat === undefined)('real edge agents in --sim mode', () => {
+  it('runs two campaigns on two platforms at once to completion, with provenance back to the spectra', async () => {
+    cloud = await startTestCloud();
+    await Promise.all([simPlatform('sim-a', 1), simPlatform('sim-b', 2)]);
+    const a = await cloud.engine.createCampaign({ platform: 'sim-a', schedule: 'lhs 3 -> ei 2', seed: 1 }, 'test');
+    const b = await cloud.engine.createCampaign({ platform: 'sim-b', schedule: 'lhs 3 -> ei 2', seed: 2 }, 'test');
+    await Promise.all([campaignStatus(cloud, a.id, 'done', 300_000), campaignStatus(cloud, b.id, 'done', 300_000)]);
+    for (const c of [a, b]) {
+      const rows = await cloud.db.db.select().from(experiments).where(eq(experiments.campaignId, c.id)).orderBy(asc(experiments.seq));
+      expect(rows.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
+      expect(rows.every((r) => r.platformId === c.targetPlatform)).toBe(true);
+      const p = await provenance(cloud.db.db, rows[4]!.id);
+      expect(p!.decision.policy).toBe('ei');
+      expect(p!.command!.accepted).toBe(true);
+      const [r] = p!.results;
+      expect(r!.status).toBe('done');
+      expect((r!.spectra as { pl: { values: number[] } }).pl.values.length).toBeGreaterThan(100);
+      expect(Object.keys((r!.flowPlan as { ratesUlMin: object }).ratesUlMin)).toHaveLength(8);
+      expect((r!.features as { plIntensity: number }).plIntensity).toBe(rows[4]!.value);
+    }
+  }, 400_000);
+
+  it('loses nothing when the broker restarts without persistence while the cloud is not subscribed', async () => {
+    cloud = await startTestCloud();
+    await simPlatform('sim-r', 3);
+    const c = await cloud.engine.createCampaign({ platform: 'sim-r', schedule: 'lhs 4', seed: 3, queueDepth: 3 }, 'test');
+    const stored = async () => (await cloud!.db.db.select().from(results)).length;
+    await until(async () => (await stored()) >= 1, 200_000, 'a first result');
+    // The cloud leaves; the edge keeps running what it holds and publishes into a broker with no subscriber.
+    await cloud.link.stop();
+    const before = await stored();
+    await new Promise((r) => setTimeout(r, (45 / SPEED) * 1000 * 2));
+    await cloud.broker!.restart(); // a fresh broker: sessions and anything queued are gone
+    await cloud.link.start();
+    await campaignStatus(cloud, c.id, 'done', 300_000);
+    expect(before).toBeLessThan(4);
+    const rows = await cloud.db.db.select().from(results);
+    expect(rows).toHaveLength(4);
+    expect(new Set(rows.map((r) => r.experimentId)).size).toBe(4);
+  }, 400_000);
+});
