@@ -34,9 +34,6 @@ export const cloudConfigSchema = z
     ackTimeoutMs: z.coerce.number().int().min(100).default(10_000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
-  .superRefine((c, ctx) => {
-    if (c.mqttUrl && !c.mqttPassword) ctx.addIssue({ code: 'custom', path: ['mqttPassword'], message: 'MQTT_PASSWORD is required with MQTT_URL' });
-  })
   .transform((c) => ({ ...c, databaseUrl: c.databaseUrl ?? join(c.dataDir, 'db') }));
 
 export type CloudConfig = Readonly<z.output<typeof cloudConfigSchema>>;
@@ -72,15 +69,17 @@ export function loadCloudConfig(flags: Partial<CloudConfigInput> = {}, env: Node
     if (v !== undefined && v !== '') fromEnv[key] = v;
   }
   const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-  const parsed = cloudConfigSchema.safeParse({ ...fromEnv, ...defined });
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => {
+  const raw: Record<string, unknown> = { ...fromEnv, ...defined };
+  const parsed = cloudConfigSchema.safeParse(raw);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
         const key = String(i.path[0] ?? '');
         const name = (ENV_NAMES as Record<string, string>)[key];
         return `${key || '(root)'}${name ? ` (${name})` : ''}: ${i.message}`;
-      }),
-    );
-  }
+      });
+  // Checked on the raw input too, so that it is listed with the other problems.
+  if (raw.mqttUrl && !raw.mqttPassword) problems.push('mqttPassword (MQTT_PASSWORD): MQTT_PASSWORD is required with MQTT_URL');
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(parsed.data);
 }

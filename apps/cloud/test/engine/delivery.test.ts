@@ -74,6 +74,28 @@ describe('delivery faults', () => {
   });
 });
 
+describe('platform offline', () => {
+  it('keeps what the platform accepted while it is offline and continues with the results it forwards later', async () => {
+    cloud = await startTestCloud();
+    const edge = await platform('rig-w', { autoRun: false });
+    const c = await cloud.engine.createCampaign({ platform: 'rig-w', schedule: 'lhs 5', seed: 8, queueDepth: 2 }, 'test');
+    await until(() => edge.held.size === 3, 10_000, 'three accepted');
+    // The connection dies without a DISCONNECT: the broker publishes the platform's will.
+    edge.client.end(true);
+    const status = async () => (await cloud!.db.db.query.platforms.findFirst({ where: (p, { eq }) => eq(p.id, 'rig-w') }))?.status;
+    await until(async () => (await status()) === 'offline', 10_000, 'offline from the will');
+    await edge.complete([...edge.held.keys()]); // runs on; the results wait in its outbox
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await rowsOf(c.id)).map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    edge.client.reconnect();
+    await until(async () => (await status()) === 'online', 10_000, 'back online');
+    await until(() => edge.held.size === 2, 20_000, 'the rest dispatched after the forwarded results');
+    await edge.complete([...edge.held.keys()]);
+    await campaignStatus(cloud, c.id, 'done');
+    expect((await rowsOf(c.id)).map((r) => r.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
+  });
+});
+
 describe('failures', () => {
   it('tells failed experiments as failures and continues; N in a row pause the campaign', async () => {
     cloud = await startTestCloud();
