@@ -63,7 +63,14 @@ export const edgeConfigSchema = z.object({
       spectrometers: z.object({ absorption: tcpEndpoint, pl: tcpEndpoint }),
       gpio: z
         .object({
-          kind: z.enum(['onoff', 'memory']).default('onoff'),
+          /**
+           * Which implementation drives the lines: `onoff` (the npm module, interrupt-driven e-stop
+           * edges; an optional native dependency) or `sysfs` (plain /sys/class/gpio files, the e-stop
+           * polled every `estopPollMs`; no native code).
+           */
+          kind: z.enum(['onoff', 'sysfs']).default('onoff'),
+          /** E-stop poll period of the `sysfs` implementation, ms. */
+          estopPollMs: z.number().int().positive().default(10),
           /** BCM line numbers; the sysfs offset is resolved from gpiochip labels (docs/devices.md §4). */
           pins: z.object({ ssr: z.number().int(), uvLed: z.number().int(), shutter: z.number().int(), estop: z.number().int() }),
           /** Level that opens the lamp shutter. */
@@ -78,6 +85,23 @@ export const edgeConfigSchema = z.object({
     .optional(),
   heater: z
     .object({
+      /**
+       * `software-pid`: the edge's PID on the MAX31855 and the SSR (devices.thermocouple, gpio.pins.ssr).
+       * `watlow-f4t`: a Watlow F4T controller over Modbus TCP runs its own PID (needs `f4t`); the
+       * pid/windowMs settings are then unused. The simulator has only the software heater.
+       */
+      kind: z.enum(['software-pid', 'watlow-f4t']).default('software-pid'),
+      f4t: z
+        .object({
+          host: z.string().min(1),
+          port: z.number().int().min(1).max(65_535).default(502),
+          unitId: z.number().int().min(0).max(255).default(1),
+          /** Control loop of the controller, 1-based. */
+          loop: z.number().int().min(1).max(4).default(1),
+          /** Modbus transaction timeout, ms. */
+          timeoutMs: z.number().int().positive().default(1_000),
+        })
+        .optional(),
       pid: z
         .object({ kp: z.number().default(0.08), ki: z.number().default(0.002), kd: z.number().default(0.4) })
         .prefault({}),
@@ -89,6 +113,7 @@ export const edgeConfigSchema = z.object({
       /** Give up heating (experiment failed) after this long, ms. */
       heatTimeoutMs: z.number().positive().default(15 * 60_000),
     })
+    .refine((h) => h.kind !== 'watlow-f4t' || h.f4t !== undefined, { message: 'heater.kind watlow-f4t needs heater.f4t (host, ...)', path: ['f4t'] })
     .prefault({}),
   spectrometer: z
     .object({
@@ -97,7 +122,16 @@ export const edgeConfigSchema = z.object({
       boxcar: z.number().int().min(0).max(15).default(2),
     })
     .prefault({}),
-  control: z.object({ periodMs: z.number().positive().default(100) }).prefault({}),
+  control: z
+    .object({
+      /** Control loop period (heater PID, interlocks), ms. */
+      periodMs: z.number().positive().default(100),
+      /** Pump status / dispensed volume poll period, ms (feeds the pump interlocks). */
+      pumpPollMs: z.number().positive().default(1_000),
+      /** Telemetry period, ms. */
+      telemetryMs: z.number().positive().default(1_000),
+    })
+    .prefault({}),
   interlocks: interlocksSchema,
   chemistry: chemistryConfigSchema.prefault({}),
   runner: z

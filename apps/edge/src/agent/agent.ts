@@ -49,8 +49,6 @@ export interface AgentOptions {
   db: EdgeDb;
   /** Builds the link; `state` gives the retained birth body at any time. */
   link: (state: () => BirthState) => AgentLink;
-  /** Telemetry period, clock ms. Default 1000. */
-  telemetryMs?: number;
 }
 
 /**
@@ -159,8 +157,8 @@ export class Agent {
     abortInterrupted(recovery, await recoverPumpVolumes(recovery));
     this.setStage('safe');
     this.markBooted();
-    this.poller.start(1_000);
-    this.stopTelemetry = this.o.clock.every(this.o.telemetryMs ?? 1_000, () => this.link.publishTelemetry(this.telemetry()));
+    this.poller.start(this.o.config.control.pumpPollMs);
+    this.stopTelemetry = this.o.clock.every(this.o.config.control.telemetryMs, () => this.link.publishTelemetry(this.telemetry()));
     this.runner.start();
   }
 

@@ -37,6 +37,7 @@ export interface ControlHooks {
 export function createControl(config: Readonly<EdgeConfig>, clock: Clock, setup: ControlSetup, hooks: ControlHooks): { control: ControlPort; lightGpio: Gpio } {
   const { shutterOpenLevel, estopActiveLevel } = setup.levels;
   if (setup.kind === 'inline') {
+    if (config.heater.kind !== 'software-pid') throw new Error(`heater.kind ${config.heater.kind} needs the control worker (hardware mode); the in-thread loop drives the software PID only`);
     const control = new ControlLoop({
       clock,
       periodMs: config.control.periodMs,

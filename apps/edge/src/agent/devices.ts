@@ -58,7 +58,8 @@ export async function openDevices(config: Readonly<EdgeConfig>, endpoints: Endpo
     );
     const spectrometer = async (role: 'absorption' | 'pl') => {
       const { host, port } = endpoints.spectrometers[role];
-      const s = new HdxSpectrometer(await connectTcp(host, port), { name: `hdx:${role}`, now });
+      // A spectrum may take integration x scans plus this margin before it counts as a timeout (interlock spectrometerTimeout).
+      const s = new HdxSpectrometer(await connectTcp(host, port), { name: `hdx:${role}`, now, acquisitionMarginMs: config.interlocks.spectrometerMarginMs });
       opened.push(s);
       s.on('error', () => undefined);
       await s.connect(config.spectrometer);

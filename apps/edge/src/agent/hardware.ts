@@ -29,7 +29,7 @@ export async function runHardware(config: Readonly<EdgeConfig>): Promise<number>
     // The control loop opens the GPIO lines and the thermocouple in its own thread.
     control: {
       kind: 'worker',
-      io: { kind: 'onoff', pins: d.gpio.pins, iioDevice: d.thermocouple.iioDevice },
+      io: { kind: 'pi', gpio: { kind: d.gpio.kind, pins: d.gpio.pins, estopPollMs: d.gpio.estopPollMs }, iioDevice: d.thermocouple.iioDevice },
       levels: { shutterOpenLevel: d.gpio.shutterOpenLevel, estopActiveLevel: d.gpio.estopActiveLevel },
     },
     db,

@@ -74,7 +74,7 @@ export function birthState(config: Readonly<EdgeConfig>, control: ControlStatus,
         { id: 'absorption', model: 'Ocean Insight HDX', role: 'absorbance' },
         { id: 'pl', model: 'Ocean Insight HDX', role: 'pl' },
       ],
-      heater: { kind: 'software-pid' },
+      heater: config.heater.kind === 'watlow-f4t' ? { kind: 'watlow-f4t', model: 'Watlow F4T' } : { kind: 'software-pid' },
     },
     capabilities: {
       offlinePolicies: ['standby', 'local'],

@@ -4,9 +4,12 @@ import type { GpioLevel, GpioLine } from '../devices/gpio';
 import type { ControlStatus } from './control-loop';
 import type { InterlockName, PumpObservation, Trip } from './interlocks';
 
-/** Where the worker finds its hardware: the Pi's GPIO + IIO thermocouple, or shared slots (sim). */
+/**
+ * Where the worker finds its hardware: the Pi's GPIO (through `onoff` or plain sysfs files, config
+ * `devices.gpio.kind`) and IIO thermocouple, or shared slots (sim).
+ */
 export type WorkerIo =
-  | { kind: 'onoff'; pins: Record<GpioLine, number>; iioDevice: string }
+  | { kind: 'pi'; gpio: { kind: 'onoff' | 'sysfs'; pins: Record<GpioLine, number>; estopPollMs: number }; iioDevice: string }
   | { kind: 'shared'; buffer: SharedArrayBuffer };
 
 export interface WorkerInit {

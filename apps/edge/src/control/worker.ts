@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RealClock } from '@sdfl/hal';
 import { type Gpio, type GpioLevel, type GpioLine, offLevel } from '../devices/gpio';
 import { SoftwareHeater } from '../devices/heater';
+import type { LoopHeater } from './control-loop';
 import { IioThermocoupleReader } from '../devices/iio-thermocouple';
 import type { ThermocoupleReader } from '../devices/max31855';
 import { ControlLoop } from './control-loop';
@@ -25,14 +26,31 @@ async function openIo(): Promise<{ gpio: Gpio; reader: ThermocoupleReader }> {
     return { gpio: new SharedGpio(init.io.buffer), reader: sharedThermocouple(init.io.buffer, () => clock.now()) };
   }
   const { OnoffGpio } = await import('../devices/onoff-gpio');
+  const g = init.io.gpio;
+  // Both kinds run through OnoffGpio (outputs OFF on export, SAFE on close); sysfs swaps the module.
+  const sysfs = g.kind === 'sysfs' ? (await import('../devices/sysfs-pins')).sysfsPins({ pollMs: g.estopPollMs }) : null;
   return {
-    gpio: await OnoffGpio.open({ pins: init.io.pins, shutterOpenLevel: init.shutterOpenLevel }),
+    gpio: await OnoffGpio.open({ pins: g.pins, shutterOpenLevel: init.shutterOpenLevel, ...(sysfs ? { loadOnoff: () => Promise.resolve(sysfs) } : {}) }),
     reader: new IioThermocoupleReader(init.io.iioDevice, () => clock.now()),
   };
 }
 
+/** The configured heater (config `heater.kind`): the software PID here, or a Watlow F4T that regulates itself. */
+async function openHeater(): Promise<LoopHeater> {
+  const h = init.heater;
+  if (h.kind === 'watlow-f4t') {
+    if (!h.f4t) throw new Error('heater.kind watlow-f4t needs heater.f4t');
+    const { connectF4t, WatlowF4tHeater } = await import('../devices/watlow-f4t');
+    const client = await connectF4t(h.f4t.host, { port: h.f4t.port, unitId: h.f4t.unitId, timeoutMs: h.f4t.timeoutMs });
+    const f4t = new WatlowF4tHeater(client, { loop: h.f4t.loop, maxSetpointC: init.maxSetpointC, timeoutMs: h.f4t.timeoutMs, now: () => clock.now() });
+    await f4t.off(); // boot is SAFE: controller output off until a setpoint is given
+    return f4t;
+  }
+  return new SoftwareHeater({ reader, gpio, pid: h.pid, windowMs: h.windowMs, maxSetpointC: init.maxSetpointC });
+}
+
 const { gpio, reader } = await openIo();
-const heater = new SoftwareHeater({ reader, gpio, pid: init.heater.pid, windowMs: init.heater.windowMs, maxSetpointC: init.maxSetpointC });
+const heater = await openHeater();
 let detectedAtAbsMs = 0;
 const loop = new ControlLoop({
   clock,

@@ -47,3 +47,4 @@ export {
 export { GPIO_OUTPUT_LINES, offLevel, type Gpio, type GpioLevel, type GpioLine, type GpioPinMap, type GpioPolarity } from './gpio';
 export { listGpioChips, PI_GPIO_CHIP_LABELS, resolveGpioChip, sysfsNumber, type GpioChipInfo, type GpioSysfsOptions } from './gpio-sysfs';
 export { OnoffGpio, type OnoffGpioOptions, type OnoffModule, type OnoffPin } from './onoff-gpio';
+export { sysfsPins, type SysfsPinsOptions } from './sysfs-pins';
