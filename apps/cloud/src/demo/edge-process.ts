@@ -44,8 +44,8 @@ export function spawnSimEdge(o: SimEdgeOptions): SimEdge {
     detached: true,
   });
   const log = createWriteStream(o.logFile, { flags: 'a' });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   return {
     platformId: o.platformId,

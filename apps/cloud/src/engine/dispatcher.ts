@@ -101,7 +101,7 @@ export class Dispatcher {
     const { db, link } = this.#o;
     const { message, payload } = link.encode('cmd', body);
     const stored = await db.transaction(async (tx) => {
-      if (inTx && !(await inTx(tx as unknown as CloudDrizzle, message.id))) return false;
+      if (inTx && !(await inTx(tx, message.id))) return false;
       await tx.insert(commands).values({ id: message.id, platformId, type: body.type, body: message.body, payload });
       return true;
     });
