@@ -144,6 +144,8 @@ export const edgeConfigSchema = z.object({
       rerunAborted: z.boolean().default(true),
       /** Extra pumping volume beyond t_E + acquisition, as a fraction, so a run never stops early. */
       volumeSlack: z.number().min(0).max(1).default(0.1),
+      /** Warn (result warnings) when a syringe holds less than this many times `chemistry.syringeMarginUl`. */
+      lowReagentFactor: z.number().min(1).default(2),
       /** Window before the end of t_E over which the plate temperature drift is reported, s (capped at t_E). */
       steadyWindowS: z.number().positive().default(30),
       /** Plate reading period during the t_E wait, clock ms. */

@@ -87,7 +87,7 @@ export class Agent {
     this.inventory = new Inventory(
       this.settings.inventory(full) ?? { contentsUl: full, uncertain: {}, inFlight: {} },
       (state) => this.settings.saveInventory(state),
-      Object.fromEntries(PUMP_IDS.map((id) => [id, 2 * config.chemistry.syringeMarginUl])),
+      Object.fromEntries(PUMP_IDS.map((id) => [id, config.runner.lowReagentFactor * config.chemistry.syringeMarginUl])),
     );
     const { control, lightGpio } = createControl(config, clock, o.control, {
       stopAllPumps: async () => void (await Promise.allSettled(PUMP_IDS.map((id) => devices.pumps[id].stop()))),

@@ -50,7 +50,10 @@ export async function decide(cmd: CommandBody, ctx: CommandContext): Promise<Dec
         cmd.experiments.map((e) => ({ experimentId: e.experimentId, attempt: e.attempt ?? 1, condition: e.condition, campaignId: e.campaignId ?? null })),
       );
       ctx.runner.poke();
-      return { accepted: true, detail: `${cmd.experiments.length} queued` };
+      // Accepted (a refill may come first), but say now what the runner will refuse.
+      const unknown = Object.keys(ctx.inventory.uncertain());
+      const caveat = unknown.length > 0 ? `; syringe contents unknown for ${unknown.join(', ')}: experiments using them fail INSUFFICIENT_REAGENT until refilled` : '';
+      return { accepted: true, detail: `${cmd.experiments.length} queued${caveat}` };
     }
     case 'cancel': {
       if (cmd.scope === 'all') {

@@ -79,7 +79,12 @@ describe('boot recovery of delivered volumes', { timeout: 120_000 }, () => {
     await b.link.until(() => b.link.published.telemetry.length > 0, 'telemetry');
     expect(b.link.published.telemetry.at(-1)!.body.syringeContentsUl.cuI).toBe(0);
 
-    // The re-run of exp-1 is refused before anything moves; SAFE is not latched by it.
+    // An enqueue is accepted, with the caveat; the re-run of exp-1 is refused before anything moves; SAFE is not latched by it.
+    expect(await b.link.send({ type: 'enqueue', experiments: [{ experimentId: 'exp-0', condition }] })).toMatchObject({
+      accepted: true,
+      detail: expect.stringMatching(/contents unknown for cuI: .*until refilled/),
+    });
+    await b.link.send({ type: 'cancel', scope: 'experiment', experimentId: 'exp-0' });
     await b.link.send({ type: 'clearSafe', operator: 'test', reason: 'after crash' });
     await b.link.until(() => b.link.results.some((r) => r.experimentId === 'exp-1' && r.attempt === 2), 'exp-1#2 result');
     const refused = b.link.results.find((r) => r.experimentId === 'exp-1' && r.attempt === 2)!;
