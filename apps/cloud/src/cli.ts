@@ -21,15 +21,17 @@ program
   .option('--platforms <n>', 'simulated platforms', positiveInt('platforms'), 1)
   .option('--schedule <stages>', "campaign schedule, e.g. 'lhs 9 -> mv 51 -> ei 10' (the paper's)")
   .option('--speed <x>', 'simulated seconds per real second', positiveInt('speed'), 25)
+  .option('--surrogate <kind>', "optimizer surrogate: 'gp', 'enn' (the paper's twin) or 'auto' (default: the optimizer's)")
   .option('--seed <n>', 'seed of the simulators and the campaigns', positiveInt('seed'), 1)
   .option('--data-dir <dir>', 'where the database, edge data and logs go (default .data/demo/<time>)')
-  .action(async (o: { platforms: number; schedule?: string; speed: number; seed: number; dataDir?: string }) => {
+  .action(async (o: { platforms: number; schedule?: string; speed: number; seed: number; dataDir?: string; surrogate?: string }) => {
+    if (o.surrogate && !['gp', 'enn', 'auto'].includes(o.surrogate)) program.error(`--surrogate must be gp, enn or auto, got '${o.surrogate}'`);
     const { runDemo } = await import('./demo/run-demo.js');
     const abort = new AbortController();
     const onSignal = () => abort.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    const summary = await runDemo({ platforms: o.platforms, speed: o.speed, seed: o.seed, signal: abort.signal, live: process.stdout.isTTY === true, ...(o.schedule ? { schedule: o.schedule } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
+    const summary = await runDemo({ platforms: o.platforms, speed: o.speed, seed: o.seed, signal: abort.signal, live: process.stdout.isTTY === true, ...(o.schedule ? { schedule: o.schedule } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.surrogate ? { surrogate: o.surrogate as 'gp' | 'enn' | 'auto' } : {}) });
     process.exitCode = summary.interrupted ? 130 : summary.campaigns.every((c) => c.status === 'done') ? 0 : 1;
   });
 

@@ -27,6 +27,8 @@ export interface DemoOptions {
   /** Simulated seconds per real second on each platform. Default 25. */
   readonly speed?: number;
   readonly seed?: number;
+  /** The campaigns' surrogate; default the optimizer's. */
+  readonly surrogate?: 'gp' | 'enn' | 'auto';
   /** Default `.data/demo/<timestamp>`. */
   readonly dataDir?: string;
   readonly print?: (line: string) => void;
@@ -70,7 +72,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     for (const e of edges) {
       await waitFor(() => isOnline(cloud, e.platformId), 60_000, `${e.platformId} to come online (log: ${join(dataDir, `edge-${e.platformId}.log`)})`, options.signal, e);
       await clearBootSafe(cloud, e.platformId);
-      const c = await cloud.engine.createCampaign({ platform: e.platformId, schedule: options.schedule ?? DEFAULT_SCHEDULE, seed: seed + 100 * i(e), name: `PL_I on ${e.platformId}` }, OPERATOR);
+      const c = await cloud.engine.createCampaign({ platform: e.platformId, schedule: options.schedule ?? DEFAULT_SCHEDULE, seed: seed + 100 * i(e), name: `PL_I on ${e.platformId}`, ...(options.surrogate ? { surrogate: options.surrogate } : {}) }, OPERATOR);
       campaignIds.push(c.id);
       print(`${e.platformId}: online, boot SAFE cleared by ${OPERATOR}; campaign ${c.id} '${options.schedule ?? DEFAULT_SCHEDULE}' (${c.planned} experiments)`);
     }

@@ -44,6 +44,8 @@ export const campaignInputSchema = z
     pool: z.string().min(1).max(64).optional(),
     queueDepth: z.int().min(0).max(10).default(2),
     maxConsecutiveFailures: z.int().min(1).max(1000).default(3),
+    /** The optimizer's surrogate: `gp`, `enn` (the paper's twin) or `auto`; default the optimizer's. */
+    surrogate: z.enum(['enn', 'gp', 'auto']).optional(),
     /** Informed prior: every finished experiment of earlier campaigns on the same space. */
     priorCampaigns: z.array(z.string().min(1)).max(20).optional(),
   })
@@ -104,6 +106,7 @@ export async function createCampaign(db: CloudDrizzle, input: CampaignInput, act
         objective: c.objective,
         schedule,
         prior: prior ? { observations: prior, campaigns: c.priorCampaigns } : null,
+        optimizer: c.surrogate ? { surrogate: c.surrogate } : null,
         seed: c.seed ?? randomBytes(4).readUInt32BE() % 2 ** 31,
         targetPlatform: c.platform ?? null,
         targetPool: c.pool ?? null,

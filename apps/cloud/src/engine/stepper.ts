@@ -242,6 +242,7 @@ export class CampaignStepper {
 /** The study a campaign row describes. */
 export function studySpec(c: CampaignRow): StudySpec {
   const prior = c.prior as { observations?: { cube: number[]; value: number | null }[] } | null;
+  const optimizer = c.optimizer as { surrogate?: StudySpec['surrogate'] } | null;
   return {
     campaignId: c.id,
     space: c.space as StudySpec['space'],
@@ -249,6 +250,7 @@ export function studySpec(c: CampaignRow): StudySpec {
     schedule: c.schedule as StageSpec[],
     seed: c.seed,
     ...(prior?.observations ? { priorObservations: prior.observations } : {}),
+    ...(optimizer?.surrogate ? { surrogate: optimizer.surrogate } : {}),
   };
 }
 

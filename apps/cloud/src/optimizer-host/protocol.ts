@@ -5,7 +5,7 @@
  * @module
  */
 import type { ChemistryConfigInput, Condition } from '@sdfl/chemistry';
-import type { Objective, StageSpec, StudyProgress, StudyState, Suggestion } from '@sdfl/optimizer';
+import type { Objective, StageSpec, StudyProgress, StudyState, Suggestion, SurrogateKind } from '@sdfl/optimizer';
 
 /** What the worker needs to build or restore a campaign's study. */
 export interface StudySpec {
@@ -17,6 +17,8 @@ export interface StudySpec {
   readonly seed: number;
   /** Observations transferred from earlier campaigns (cube + value, null for a failure). */
   readonly priorObservations?: readonly { cube: number[]; value: number | null }[];
+  /** Surrogate of a new study (a restored one keeps the kind its state records). Default: the optimizer's. */
+  readonly surrogate?: SurrogateKind;
 }
 
 /**

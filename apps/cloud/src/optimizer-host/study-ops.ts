@@ -52,6 +52,7 @@ export class StudyCache {
           schedule: spec.schedule,
           seed: spec.seed,
           idPrefix: 'exp',
+          ...(spec.surrogate ? { surrogate: spec.surrogate } : {}),
           ...(spec.priorObservations?.length ? { prior: { observations: spec.priorObservations } } : {}),
         });
     return { version: 0, study, space };
