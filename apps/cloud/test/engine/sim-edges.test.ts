@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCloud } from '../../src/cloud.js';
-import { experiments, platforms, results } from '../../src/db/schema.js';
+import { commands, experiments, platforms, results } from '../../src/db/schema.js';
 import { spawnSimEdge, type SimEdge } from '../../src/demo/edge-process.js';
 import { addPlatform } from '../../src/engine/platforms.js';
 import { provenance } from '../../src/engine/provenance.js';
@@ -47,22 +47,33 @@ describe.skipIf(socat === undefined)('real edge agents in --sim mode', () => {
   it('runs two campaigns on two platforms at once to completion, with provenance back to the spectra', async () => {
     cloud = await startTestCloud();
     await Promise.all([simPlatform('sim-a', 1), simPlatform('sim-b', 2)]);
-    const a = await cloud.engine.createCampaign({ platform: 'sim-a', schedule: 'lhs 3 -> ei 2', seed: 1 }, 'test');
-    const b = await cloud.engine.createCampaign({ platform: 'sim-b', schedule: 'lhs 3 -> ei 2', seed: 2 }, 'test');
+    // With two queued ahead, the first two EI picks are made before the third LHS result (space
+    // filling below minFitData); the third is the first from a model.
+    const a = await cloud.engine.createCampaign({ platform: 'sim-a', schedule: 'lhs 3 -> ei 3', seed: 1 }, 'test');
+    const b = await cloud.engine.createCampaign({ platform: 'sim-b', schedule: 'lhs 3 -> ei 3', seed: 2 }, 'test');
     await Promise.all([campaignStatus(cloud, a.id, 'done', 300_000), campaignStatus(cloud, b.id, 'done', 300_000)]);
     for (const c of [a, b]) {
       const rows = await cloud.db.db.select().from(experiments).where(eq(experiments.campaignId, c.id)).orderBy(asc(experiments.seq));
-      expect(rows.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
+      expect(rows.map((r) => r.status)).toEqual(Array(6).fill('done'));
       expect(rows.every((r) => r.platformId === c.targetPlatform)).toBe(true);
-      const p = await provenance(cloud.db.db, rows[4]!.id);
+      const p = await provenance(cloud.db.db, rows[5]!.id);
+      expect(p!.decision.modelVersion).not.toBeNull();
+      expect(p!.model).not.toBeNull();
       expect(p!.decision.policy).toBe('ei');
       expect(p!.command!.accepted).toBe(true);
       const [r] = p!.results;
       expect(r!.status).toBe('done');
       expect((r!.spectra as { pl: { values: number[] } }).pl.values.length).toBeGreaterThan(100);
       expect(Object.keys((r!.flowPlan as { ratesUlMin: object }).ratesUlMin)).toHaveLength(8);
-      expect((r!.features as { plIntensity: number }).plIntensity).toBe(rows[4]!.value);
+      expect((r!.features as { plIntensity: number }).plIntensity).toBe(rows[5]!.value);
     }
+    // Every model version went to its platform for the offline `local` policy, and the edge took it.
+    const shipped = await until(async () => {
+      const rows = await cloud!.db.db.select().from(commands).where(eq(commands.type, 'modelSnapshot'));
+      return rows.length >= 2 && new Set(rows.map((r) => r.platformId)).size === 2 && rows.every((r) => r.ackedAt !== null) ? rows : undefined;
+    }, 30_000, 'model snapshots acked');
+    expect(shipped.every((r) => r.accepted)).toBe(true);
+    expect(new Set(shipped.map((r) => r.platformId))).toEqual(new Set(['sim-a', 'sim-b']));
   }, 400_000);
 
   it('loses nothing when the broker restarts without persistence while the cloud is not subscribed', async () => {
