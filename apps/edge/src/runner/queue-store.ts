@@ -1,16 +1,30 @@
-import type { Condition } from '@sdfl/chemistry';
+import { conditionSchema } from '@sdfl/protocol';
 import { and, asc, eq, inArray, max, min } from 'drizzle-orm';
+import { z } from 'zod';
 import { queue, transitions, type EdgeDrizzle, type QueueRow } from '../store/index';
 import type { AttemptStatus, QueueItem, QueueStore, Stage } from './types';
 
-const toItem = (r: QueueRow): QueueItem => ({
-  experimentId: r.experimentId,
-  attempt: r.attempt,
-  condition: JSON.parse(r.condition) as Condition,
-  campaignId: r.campaignId,
-  status: r.status,
-  stage: (r.stage as Stage | null) ?? null,
-});
+const RUNNER_STAGES = ['heating', 'flowing', 'equilibrating', 'acquiring', 'processing'] as const satisfies readonly Stage[];
+const storedStage = z.enum(RUNNER_STAGES).nullable();
+const storedCondition = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not JSON' });
+    return z.NEVER;
+  }
+}).pipe(conditionSchema);
+
+/** A row as the runner sees it, validated: a row it cannot read is an error naming the row, never a cast. */
+const toItem = (r: QueueRow): QueueItem => {
+  const condition = storedCondition.safeParse(r.condition);
+  const stage = storedStage.safeParse(r.stage);
+  if (!condition.success || !stage.success) {
+    const why = [condition.error, stage.error].flatMap((e) => e?.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`) ?? []).join('; ');
+    throw new Error(`queue row ${r.experimentId}#${r.attempt} is unreadable (${why})`);
+  }
+  return { experimentId: r.experimentId, attempt: r.attempt, condition: condition.data, campaignId: r.campaignId, status: r.status, stage: stage.data };
+};
 
 /** The runner's queue and transition log in the edge's SQLite database (synchronous, durable writes). */
 export class SqliteQueueStore implements QueueStore {

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConditionSpace } from '@sdfl/chemistry';
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteQueueStore } from '../../src/runner/queue-store';
-import { openEdgeDb, type EdgeDb, transitions } from '../../src/store/index';
+import { openEdgeDb, type EdgeDb, queue, transitions } from '../../src/store/index';
 
 const space = createConditionSpace();
 const c = (u: number) => space.quantize(space.fromCube([u, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]));
@@ -51,6 +52,16 @@ describe('SqliteQueueStore (real migrations)', () => {
     store.enqueue([item('a', 1, 0.2)]);
     expect(() => store.enqueue([item('a', 1, 0.9)])).toThrow();
     expect(store.list().map((i) => i.condition)).toEqual([c(0.2)]);
+  });
+
+  it('reads stored rows through the condition schema: a corrupt row is a clear error naming it, not a cast', () => {
+    const { db, store } = open();
+    store.enqueue([item('a'), item('b')]);
+    db.db.update(queue).set({ condition: '{"temperatureC": "hot"}' }).where(eq(queue.experimentId, 'b')).run();
+    expect(store.next()?.experimentId).toBe('a');
+    expect(() => store.list()).toThrow(/queue row b#1 is unreadable \(temperatureC: /);
+    db.db.update(queue).set({ condition: '{oops' }).where(eq(queue.experimentId, 'b')).run();
+    expect(() => store.get('b', 1)).toThrow(/b#1 is unreadable \(value: not JSON\)/);
   });
 
   it('survives a reopen of its database file: queue and transition log', () => {
