@@ -9,11 +9,12 @@ import type { SnapshotSurrogate, SurrogateFactory, SurrogateKind, SurrogateLoade
 
 /**
  * Most observations the `auto` GP conditions on (the most recent half and a seeded random half of
- * the rest). Why: an exact GP decision (fit + EI search) grows as n^2-n^3; bench/decision.ts measured
- * ~0.1 s at 60 points, ~0.7 s at 200 and ~10 s at 1000 on the shared 2-core machine, and the ENN
- * was slower still (1 s at 60, 4.8 s at 200).
+ * the rest). Why: an exact GP decision (fit + EI search) grows as n^2-n^3: bench/decision.ts on the
+ * shared, loaded 2-core machine measured 0.39 s at 60 points and 36 s at 1000 for the exact GP,
+ * 2.0 s at 1000 with a 150-point cap; the ENN took 4.2 s at 60. 100 points keep a decision at
+ * 1000 observations near one at 100.
  */
-export const AUTO_GP_MAX_POINTS = 150;
+export const AUTO_GP_MAX_POINTS = 100;
 
 /** Fits the ENN (default structure); `init` is used as a warm start only when it is an ENN of the same shape. */
 export const ennFit: SurrogateFactory = async (data, options) => {
