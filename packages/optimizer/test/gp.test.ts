@@ -139,6 +139,17 @@ describe('GP surrogate', () => {
     expect(gp.predict([x[79]!]).std[0]!).toBeLessThan(0.01);
   });
 
+  it('maxPoints conditions on the most recent half and a seeded random half of the rest', () => {
+    const x = uniformSample(50, 2, createPrng(9));
+    const y = x.map((u) => Math.sin(4 * u[0]!) + u[1]!);
+    const gp = fitGp({ x, y }, { seed: 1, maxPoints: 20 });
+    expect(gp.nTrain).toBe(20);
+    const kept = gp.toJSON().x.map((r) => r.join(','));
+    for (const r of x.slice(40)) expect(kept).toContain(r.join(','));
+    expect(new Set(kept).size).toBe(20);
+    expect(fitGp({ x, y }, { seed: 1, maxPoints: 20 }).toJSON().x).toEqual(gp.toJSON().x);
+  });
+
   it('checks its data and has the Matern-5/2 shape', () => {
     expect(() => fitGp({ x: [[0.1], [0.2]], y: [1] })).toThrow(GpError);
     expect(() => fitGp({ x: [[0.1], [NaN]], y: [1, 2] })).toThrow(/finite/);
