@@ -8,7 +8,10 @@ import type { ExperimentOutcome, FailureReason, QueueItem, QueueStore, Stage } f
 
 /** A pump as the runner drives it (ChemyxPump satisfies it). */
 export interface RunnerPump {
-  run(run: { rateUlMin: number; volumeUl: number; contentsUl: number }): Promise<void>;
+  /** Programs a run (verified) without starting it. */
+  set(run: { rateUlMin: number; volumeUl: number; contentsUl: number }): Promise<void>;
+  /** Starts the programmed run (from stopped this resets the pump's dispensed-volume counter). */
+  start(): Promise<void>;
   stop(): Promise<void>;
   read(): Promise<{ dispensedUl: number }>;
 }
@@ -188,8 +191,7 @@ export class Runner {
 
       enter('flowing');
       await this.endFlush();
-      pumping = true;
-      await this.startPumps(plan, `${item.experimentId}#${item.attempt}`, signal);
+      await this.startPumps(plan, `${item.experimentId}#${item.attempt}`, signal, () => (pumping = true));
       const flowingAt = clock.now();
 
       enter('equilibrating');
@@ -272,19 +274,26 @@ export class Runner {
     }
   }
 
-  /** Programs every pump (volume capped by contents minus margin, checked again by the driver), then starts them. */
-  private async startPumps(plan: FlowPlan, owner: string, signal: AbortSignal): Promise<void> {
+  /**
+   * Programs every pump (volume capped by contents minus margin, checked again by the driver) and
+   * only then starts them: a pump that refuses its program leaves every pump stopped, with nothing
+   * to book. `onStarting` marks the point from which pumps may move.
+   */
+  private async startPumps(plan: FlowPlan, owner: string, signal: AbortSignal, onStarting: () => void): Promise<void> {
     const contents = this.d.inventory.usableUl();
-    // Recorded before any start, so a crash from here on is booked at the next boot (agent/recovery.ts).
-    this.d.inventory.startRun(PUMP_IDS, owner);
     const margin = this.d.config.chemistry.syringeMarginUl;
     const slack = 1 + this.d.config.runner.volumeSlack;
     await Promise.all(
       PUMP_IDS.map((id) => {
         const volumeUl = Math.min(plan.volumesUl[id] * slack, contents[id] - margin);
-        return this.d.pumps[id].run({ rateUlMin: plan.ratesUlMin[id], volumeUl, contentsUl: contents[id] });
+        return this.d.pumps[id].set({ rateUlMin: plan.ratesUlMin[id], volumeUl, contentsUl: contents[id] });
       }),
     );
+    signal.throwIfAborted();
+    // Recorded before any start, so a crash from here on is booked at the next boot (agent/recovery.ts).
+    this.d.inventory.startRun(PUMP_IDS, owner);
+    onStarting();
+    await Promise.all(PUMP_IDS.map((id) => this.d.pumps[id].start()));
     signal.throwIfAborted();
   }
 
@@ -301,9 +310,10 @@ export class Runner {
     for (const [id, rateUlMin] of Object.entries(rates) as [PumpId, number][]) {
       const volumeUl = Math.min((rateUlMin * runner.flushMaxS) / 60, contents[id] - chemistry.syringeMarginUl);
       if (volumeUl <= 0) continue;
+      await this.d.pumps[id].set({ rateUlMin, volumeUl, contentsUl: contents[id] });
       this.d.inventory.startRun([id], 'flush');
       this.flushing.push(id);
-      await this.d.pumps[id].run({ rateUlMin, volumeUl, contentsUl: contents[id] });
+      await this.d.pumps[id].start();
     }
   }
 

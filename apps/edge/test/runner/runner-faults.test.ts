@@ -130,6 +130,18 @@ describe('runner faults', { timeout: 120_000 }, () => {
     expect(r.agent.control.isSafe).toBe(false);
   });
 
+  it('a pump that refuses its program: failed DEVICE_ERROR, no pump started, nothing booked, not SAFE', async () => {
+    const r = await start();
+    const before = r.agent.inventory.describe();
+    r.pumps.oaCs.set = () => Promise.reject(new Error('pump:oaCs: pump set rate = 10 but 12 was sent (clamped?)'));
+    await enqueue(r, [{ experimentId: 'exp-1', condition }]);
+    const res = await resultOf(r, 'exp-1');
+    expect(res).toMatchObject({ status: 'failed', failure: { reason: 'DEVICE_ERROR', detail: expect.stringMatching(/clamped/) } });
+    expect(PUMP_IDS.every((id) => platform!.pumps[id].state().dispensedUl === 0)).toBe(true);
+    expect(r.agent.inventory.describe()).toEqual(before);
+    expect(r.agent.control.isSafe).toBe(false);
+  });
+
   it('cancel while running: aborted CANCELLED, pumps stopped, not SAFE, the next experiment runs', async () => {
     const r = await start();
     await enqueue(r, [
