@@ -7,7 +7,6 @@
  * Prints a table per part, then one `BENCH_JSON {...}` line with every figure. Loopback only;
  * PGlite in a temporary folder by default (`--db memory` keeps it in memory, `--db postgres` uses a
  * throw-away PostgreSQL server). The full run adds the same engine on PostgreSQL for contrast.
- * `--yield-pglite` is a what-if: every PGlite statement yields to the event loop (what-if-yield.ts).
  * Run it niced: `nice -n 10 npm run bench -w apps/cloud`.
  */
 import { cpus, loadavg } from 'node:os';
@@ -16,7 +15,6 @@ import { describeDb, postgresAvailable, type BenchDbKind } from './harness.js';
 import { runIngest, type IngestRun } from './ingest.js';
 import { runLatency, type LatencyRun } from './latency.js';
 import { ms, printTable, rounded, sleep } from './stats.js';
-import { yieldAfterEveryPgliteStatement } from './what-if-yield.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -31,14 +29,12 @@ const only = option('only') ? new Set(option('only')!.split(',')) : null;
 // The PostgreSQL contrast runs in the full bench (when the server is installed) or on request.
 const want = (part: string) => (only === null ? part !== 'postgres' || !quick : only.has(part));
 const log = (line: string) => console.error(line);
-const yieldPglite = args.includes('--yield-pglite');
-if (yieldPglite) yieldAfterEveryPgliteStatement();
 
 const TARGET_LATENCY_MS = 1000;
 const TARGET_LOOP_P99_MS = 20;
 const started = performance.now();
 const load0 = loadavg();
-const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, database: `${describeDb(dbKind)}${yieldPglite && dbKind !== 'postgres' ? ' (what-if: every statement yields)' : ''}`, quick };
+const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, database: describeDb(dbKind), quick };
 log(`cloud bench: ${machine.cores} cores, node ${machine.node}, ${machine.database}, load average ${load0.map((x) => x.toFixed(1)).join(' ')}${quick ? ', quick' : ''}`);
 
 /** Event-loop delay of this process doing nothing: what the shared machine alone costs. */

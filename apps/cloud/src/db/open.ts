@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { yieldingPglite } from './pglite-yield.js';
 import * as schema from './schema.js';
 
 /** The drizzle handle both drivers give, typed with the schema. */
@@ -80,7 +81,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<CloudD
   ]);
   const memory = options.url === 'memory://';
   if (!memory) mkdirSync(options.url, { recursive: true });
-  const client = await PGlite.create(memory ? undefined : options.url);
+  const client = yieldingPglite(await PGlite.create(memory ? undefined : options.url));
   const db = drizzle(client, { schema });
   try {
     await migrate(db, { migrationsFolder });

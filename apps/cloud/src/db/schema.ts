@@ -155,7 +155,7 @@ export const results = pgTable(
     steadyState: jsonb('steady_state'),
     failure: jsonb('failure'),
     warnings: jsonb('warnings').notNull(),
-    /** The whole body as received (for provenance; nothing is lost by the columns above). */
+    /** The whole body as received, less the spectra (stored once, in `spectra`). */
     body: jsonb('body').notNull(),
     sentAt: ts('sent_at').notNull(),
     receivedAt: created(),
@@ -245,6 +245,37 @@ export const auditLog = pgTable('audit_log', {
   reason: text('reason'),
   detail: jsonb('detail').notNull().default(sql`'{}'::jsonb`),
 });
+
+/** People (and robots) that use the HTTP API. */
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  /** Unique login name. */
+  name: text('name').notNull().unique(),
+  /** `admin` | `scientist` | `viewer`. */
+  role: text('role').notNull(),
+  createdAt: created(),
+  disabledAt: ts('disabled_at'),
+});
+
+/** API tokens: only a SHA-256 of each is stored (tokens are 192-bit random, so no slow hash is needed). */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    hash: text('hash').notNull().unique(),
+    /** The first characters, to tell tokens apart in lists. */
+    prefix: text('prefix').notNull(),
+    label: text('label'),
+    createdAt: created(),
+    expiresAt: ts('expires_at'),
+    revokedAt: ts('revoked_at'),
+    lastUsedAt: ts('last_used_at'),
+  },
+  (t) => [index('api_tokens_user').on(t.userId)],
+);
 
 /** Small key/value facts of the deployment (id counters). */
 export const meta = pgTable('meta', {

@@ -96,7 +96,8 @@ export class Ingest {
             .where(inArray(experiments.id, ids));
         }
       }
-      return { kind: 'acked', commandId: c.id, campaignIds } as const;
+      // Accepted: nothing for the campaign to decide. Refused: its experiments were re-queued or failed.
+      return { kind: 'acked', commandId: c.id, campaignIds: accepted ? [] : campaignIds } as const;
     });
   }
 
@@ -131,7 +132,8 @@ export class Ingest {
           steadyState: (r as { steadyState?: unknown }).steadyState ?? null,
           failure: r.status === 'done' ? null : r.failure,
           warnings: r.warnings,
-          body: r,
+          // The whole body for provenance, less the spectra: they are in their own column.
+          body: { ...r, spectra: undefined },
           sentAt: new Date(m.ts),
         })
         .onConflictDoNothing()

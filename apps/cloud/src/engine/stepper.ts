@@ -70,7 +70,8 @@ export class CampaignStepper {
 
   async #decide(c: CampaignRow): Promise<StepOutcome> {
     const { db } = this.#o;
-    const stored = (await db.select().from(studyStates).where(eq(studyStates.campaignId, c.id)).orderBy(desc(studyStates.version)).limit(1))[0];
+    // The version only: the worker usually holds that study live, and a state can be large.
+    const stored = (await db.select({ version: studyStates.version }).from(studyStates).where(eq(studyStates.campaignId, c.id)).orderBy(desc(studyStates.version)).limit(1))[0];
     const all = await db.select().from(experiments).where(eq(experiments.campaignId, c.id)).orderBy(asc(experiments.seq));
     const outstanding = all.filter((e) => e.toldAt === null && OUTSTANDING.includes(e.status)).length;
     const objective = c.objective as Objective;
@@ -92,15 +93,16 @@ export class CampaignStepper {
       const result = e.status === 'done' && v !== undefined ? v : { failed: true as const, reason: failureReason(e) };
       steps.push({ tell: { suggestionId: e.suggestionId, result }, targetPending: target() });
     }
-    const state = stored?.state as StudyState | undefined;
     if (steps.length === 0) {
-      if (c.status !== 'running' || outstanding >= target() || (state && exhausted(state))) {
-        return state && exhausted(state) && outstanding === 0 && c.status === 'running' ? this.#finish(c) : NOTHING;
+      const issued = all.length - all.filter((e) => e.status === 'aborted' || e.status === 'withdrawn').length;
+      const exhausted = issued >= c.planned;
+      if (c.status !== 'running' || outstanding >= target() || exhausted) {
+        return exhausted && outstanding === 0 && c.status === 'running' ? this.#finish(c) : NOTHING;
       }
       steps.push({ targetPending: target() });
     }
 
-    const response = await this.#o.host.advance({ spec: studySpec(c), state: stored ? { version: stored.version, state: stored.state as StudyState } : null, steps });
+    const response = await this.#advance(c, stored?.version ?? null, steps);
     const lastStage = all.reduce((m, e) => Math.max(m, e.stage), -1);
     await this.#commit(c, stored?.version ?? 0, response, untold, values, { failures, paused, existing: all.length, lastStage });
     const ended = response.done && !paused ? 'done' : paused ? 'paused' : null;
@@ -111,6 +113,22 @@ export class CampaignStepper {
       ended,
       computeMs: response.computeMs,
     };
+  }
+
+  /** Asks the worker, sending the stored state only when it does not hold that version live. */
+  async #advance(c: CampaignRow, version: number | null, steps: AdvanceStep[]): Promise<AdvanceResponse> {
+    const spec = studySpec(c);
+    if (version === null) return this.#o.host.advance({ spec, state: null, steps });
+    try {
+      return await this.#o.host.advance({ spec, state: { version }, steps });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'STATE_NEEDED') throw error;
+      const [row] = await this.#o.db
+        .select({ state: studyStates.state })
+        .from(studyStates)
+        .where(and(eq(studyStates.campaignId, c.id), eq(studyStates.version, version)));
+      return this.#o.host.advance({ spec, state: { version, state: row!.state as StudyState }, steps });
+    }
   }
 
   async #commit(
@@ -254,9 +272,6 @@ export function studySpec(c: CampaignRow): StudySpec {
   };
 }
 
-function exhausted(s: StudyState): boolean {
-  return s.stages.every((st, i) => st.issued >= (s.schedule[i]?.count ?? 0));
-}
 
 function failureReason(e: ExperimentRow): string {
   const f = e.failure as { reason?: string; detail?: string } | null;

@@ -36,8 +36,11 @@ export interface AdvanceStep {
 /** Tell outcomes and top up the pending suggestions, in order. */
 export interface AdvanceRequest {
   readonly spec: StudySpec;
-  /** Stored state and its version; null for a study not created yet. */
-  readonly state: { readonly version: number; readonly state: StudyState } | null;
+  /**
+   * Stored version and state; null for a study not created yet. The state may be left out when the
+   * worker is likely to hold that version live: it then answers `STATE_NEEDED` if it does not.
+   */
+  readonly state: { readonly version: number; readonly state?: StudyState } | null;
   readonly steps: readonly AdvanceStep[];
 }
 

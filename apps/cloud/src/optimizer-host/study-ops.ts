@@ -8,6 +8,15 @@ import { type Condition, type ConditionSpace, createConditionSpace } from '@sdfl
 import { createStudy, restoreStudy, type Study, type StudyState } from '@sdfl/optimizer';
 import type { AdvanceRequest, AdvanceResponse, ModelInfo, StudySpec } from './protocol.js';
 
+/** The worker does not hold this version live: send the stored state. */
+export class StateNeededError extends Error {
+  readonly code = 'STATE_NEEDED';
+  constructor(campaignId: string, version: number) {
+    super(`study of ${campaignId} at version ${version} is not cached: send its state`);
+    this.name = 'StateNeededError';
+  }
+}
+
 /** Live studies by campaign, with the stored state version they correspond to. */
 export class StudyCache {
   readonly #studies = new Map<string, { version: number; study: Study<Condition>; space: ConditionSpace }>();
@@ -18,7 +27,9 @@ export class StudyCache {
     const { spec } = request;
     const cached = this.#studies.get(spec.campaignId);
     const fromVersion = request.state?.version ?? 0;
-    const live = cached && request.state && cached.version === fromVersion ? cached : this.#open(spec, request.state?.state ?? null);
+    const hit = cached !== undefined && request.state !== null && cached.version === fromVersion;
+    if (!hit && request.state !== null && request.state.state === undefined) throw new StateNeededError(spec.campaignId, fromVersion);
+    const live = hit ? cached : this.#open(spec, request.state?.state ?? null);
     // Until committed, the cached study is ahead of the database: drop it so that a failed commit
     // (the engine retries from the stored state) never reuses it.
     this.#studies.delete(spec.campaignId);
