@@ -43,11 +43,13 @@ program
   .option('--mqtt-url <url>', 'external broker to join (env MQTT_URL; password in MQTT_PASSWORD)')
   .option('--mqtt-host <host>', 'embedded broker interface (env SDFL_MQTT_HOST)')
   .option('--mqtt-port <port>', 'embedded broker port (env SDFL_MQTT_PORT)')
-  .action(async (o: { dataDir?: string; databaseUrl?: string; mqttUrl?: string; mqttHost?: string; mqttPort?: string }) => {
-    const config = configOrExit({ dataDir: o.dataDir, databaseUrl: o.databaseUrl, mqttUrl: o.mqttUrl, mqttHost: o.mqttHost, mqttPort: o.mqttPort });
+  .option('--api-host <host>', 'HTTP API interface (env SDFL_API_HOST)')
+  .option('--api-port <port>', 'HTTP API port (env SDFL_API_PORT)')
+  .action(async (o: { dataDir?: string; databaseUrl?: string; mqttUrl?: string; mqttHost?: string; mqttPort?: string; apiHost?: string; apiPort?: string }) => {
+    const config = configOrExit({ dataDir: o.dataDir, databaseUrl: o.databaseUrl, mqttUrl: o.mqttUrl, mqttHost: o.mqttHost, mqttPort: o.mqttPort, apiHost: o.apiHost, apiPort: o.apiPort });
     const { startCloud } = await import('./cloud.js');
     const cloud = await startCloud(config);
-    console.log(`sdfl serve: database ${cloud.db.location} (${cloud.db.kind}), broker ${cloud.mqttUrl}`);
+    console.log(`sdfl serve: database ${cloud.db.location} (${cloud.db.kind}), broker ${cloud.mqttUrl}, API ${cloud.api?.url ?? '-'}`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -79,6 +81,60 @@ platform
       await db.close();
     }
   });
+
+/** Opens the database of the configured data folder (or DATABASE_URL), runs `fn`, closes it. */
+async function withDatabase<T>(o: { dataDir?: string; databaseUrl?: string }, fn: (db: import('./db/open.js').CloudDb) => Promise<T>): Promise<T> {
+  const config = configOrExit({ dataDir: o.dataDir, databaseUrl: o.databaseUrl });
+  const { openDatabase } = await import('./db/open.js');
+  const db = await openDatabase({ url: config.databaseUrl });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const dbOptions = (c: Command) => c.option('--data-dir <dir>', 'data folder (env SDFL_DATA_DIR)').option('--database-url <url>', 'postgres://... (env DATABASE_URL)');
+
+dbOptions(
+  program
+    .command('user')
+    .description('API users')
+    .command('add <name>')
+    .description('create a user and print a first API token (shown once)')
+    .requiredOption('--role <role>', 'admin | scientist | viewer'),
+).action(async (name: string, o: { role: string; dataDir?: string; databaseUrl?: string }) => {
+  const { addUser, createToken, ROLES } = await import('./api/identity.js');
+  if (!(ROLES as readonly string[]).includes(o.role)) program.error(`--role must be one of ${ROLES.join(', ')}`);
+  await withDatabase(o, async (db) => {
+    await addUser(db.db, name, o.role as (typeof ROLES)[number], process.env.USER ?? 'cli');
+    const t = await createToken(db.db, name, { actor: process.env.USER ?? 'cli', label: 'first token' });
+    console.log(`user ${name} (${o.role}) created. API token (shown only now, expires ${t.expiresAt?.toISOString() ?? 'never'}):\n  ${t.token}`);
+  });
+});
+
+dbOptions(
+  program
+    .command('token')
+    .description('API tokens')
+    .command('create')
+    .description('issue an API token for a user (shown once)')
+    .requiredOption('--user <name>', 'the user')
+    .option('--days <n>', 'days until it expires (0 = never)', positiveIntOrZero, 90)
+    .option('--label <text>', 'what the token is for'),
+).action(async (o: { user: string; days: number; label?: string; dataDir?: string; databaseUrl?: string }) => {
+  const { createToken } = await import('./api/identity.js');
+  await withDatabase(o, async (db) => {
+    const t = await createToken(db.db, o.user, { actor: process.env.USER ?? 'cli', ttlDays: o.days === 0 ? null : o.days, ...(o.label ? { label: o.label } : {}) });
+    console.log(`token ${t.id} for ${o.user} (shown only now, expires ${t.expiresAt?.toISOString() ?? 'never'}):\n  ${t.token}`);
+  });
+});
+
+function positiveIntOrZero(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number of days');
+  return n;
+}
 
 function configOrExit(flags: Partial<CloudConfigInput>) {
   try {

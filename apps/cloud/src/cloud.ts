@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { pino, type Logger } from 'pino';
+import { startApiServer, type ApiServer } from './api/server.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { CLOUD_USERNAME } from './broker/identity.js';
 import { generateSecret } from './broker/secrets.js';
@@ -30,6 +31,8 @@ export interface RunningCloud {
   readonly link: CloudLink;
   readonly host: OptimizerHost;
   readonly engine: Engine;
+  /** The HTTP API, or null when started with `api: false`. */
+  readonly api: ApiServer | null;
   readonly log: Logger;
   stop(): Promise<void>;
 }
@@ -41,6 +44,8 @@ export interface StartCloudOptions {
   readonly inlineOptimizer?: boolean;
   /** Engine housekeeping period, ms. */
   readonly tickMs?: number;
+  /** Serve the HTTP API (default true). */
+  readonly api?: boolean;
 }
 
 /** Starts the cloud. */
@@ -88,9 +93,11 @@ export async function startCloud(config: CloudConfig, options: StartCloudOptions
     stack.push(() => link.stop());
     await engine.start();
     stack.push(() => engine.stop());
-    log.info({ database: db.location, kind: db.kind, mqtt: mqttUrl, session }, 'cloud started');
+    const api = options.api === false ? null : await startApiServer({ db: db.db, engine, log: log.child({ module: 'cloud:api' }), brokerUp: () => link.connected }, config.apiHost, config.apiPort);
+    if (api) stack.push(() => api.close());
+    log.info({ database: db.location, kind: db.kind, mqtt: mqttUrl, api: api?.url, session }, 'cloud started');
     let stopping: Promise<void> | undefined;
-    return { config, db, broker, mqttUrl, link, host, engine, log, stop: () => (stopping ??= unwind()) };
+    return { config, db, broker, mqttUrl, link, host, engine, api, log, stop: () => (stopping ??= unwind()) };
   } catch (error) {
     await unwind();
     throw error;

@@ -30,6 +30,9 @@ export const cloudConfigSchema = z
      * is `sdfl-cloud-{instanceId}` (fixed, so an external broker keeps its session). Default: host name.
      */
     instanceId: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (at most 40)').optional(),
+    /** Where the HTTP API listens. Default 127.0.0.1:8080; port 0 = any free port. */
+    apiHost: z.string().min(1).default('127.0.0.1'),
+    apiPort: port.default(8080),
     /** Re-send an unacked command after this long, ms. */
     ackTimeoutMs: z.coerce.number().int().min(100).default(10_000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -57,6 +60,8 @@ export const ENV_NAMES = {
   mqttHost: 'SDFL_MQTT_HOST',
   mqttPort: 'SDFL_MQTT_PORT',
   instanceId: 'SDFL_INSTANCE_ID',
+  apiHost: 'SDFL_API_HOST',
+  apiPort: 'SDFL_API_PORT',
   ackTimeoutMs: 'SDFL_ACK_TIMEOUT_MS',
   logLevel: 'SDFL_LOG_LEVEL',
 } as const satisfies Record<keyof CloudConfigInput, string>;

@@ -56,7 +56,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const dataDir = resolve(options.dataDir ?? join('.data', 'demo', new Date().toISOString().replace(/[:.]/g, '-')));
   mkdirSync(dataDir, { recursive: true });
   const log = pino({ level: process.env.SDFL_LOG_LEVEL ?? 'warn', base: { module: 'cloud' } }, pino.destination(join(dataDir, 'cloud.log')));
-  const cloud = await startCloud(loadCloudConfig({ dataDir, mqttPort: 0, logLevel: 'warn' }), { log });
+  const cloud = await startCloud(loadCloudConfig({ dataDir, mqttPort: 0, apiPort: 0, logLevel: 'warn' }), { log });
   const edges: SimEdge[] = [];
   const campaignIds: string[] = [];
   let interrupted = false;

@@ -23,7 +23,7 @@ const PLANNED = 8;
 
 function serve(dir: string, port: number): ChildProcess {
   return spawn(process.execPath, [BIN, 'serve', '--data-dir', dir, '--mqtt-port', String(port)], {
-    env: { ...process.env, SDFL_LOG_LEVEL: 'warn', SDFL_ACK_TIMEOUT_MS: '2000' },
+    env: { ...process.env, SDFL_LOG_LEVEL: 'warn', SDFL_ACK_TIMEOUT_MS: '2000', SDFL_API_PORT: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { campaigns } from '../../src/db/schema.js';
 
 export async function startTestCloud(config: Partial<CloudConfigInput> = {}, options: StartCloudOptions = {}): Promise<RunningCloud> {
-  return startCloud(loadCloudConfig({ databaseUrl: 'memory://', mqttPort: 0, logLevel: 'silent', ackTimeoutMs: 1000, ...config }, {}), {
+  return startCloud(loadCloudConfig({ databaseUrl: 'memory://', mqttPort: 0, apiPort: 0, logLevel: 'silent', ackTimeoutMs: 1000, ...config }, {}), {
     log: pino({ level: process.env.SDFL_TEST_LOG ?? 'silent' }),
     tickMs: 100,
     ...options,
