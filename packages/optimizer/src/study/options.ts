@@ -91,6 +91,7 @@ export function initialState(o: StudyOptions, rng: number[]): StudyState {
     nextId: 1,
     observations: priorObservations(priorObs, o.space.dim),
     pending: [],
+    abandoned: [],
     model: null,
     priorModel: null,
   };

@@ -144,6 +144,33 @@ export class Study<C = unknown> {
     return true;
   }
 
+  /**
+   * Forgets a pending suggestion that a person rejected: its slot returns to its stage, but, unlike
+   * {@link cancel}, the point is never proposed again (it joins the duplicate guard's exclusions).
+   */
+  abandon(id: string): boolean {
+    const i = this.s.pending.findIndex((p) => p.id === id);
+    if (i < 0) return false;
+    const p = this.s.pending.splice(i, 1)[0]!;
+    this.s.stages[p.stage]!.issued--;
+    (this.s.abandoned ??= []).push(p.cube);
+    return true;
+  }
+
+  /**
+   * Moves a pending suggestion to another point (a person edited the condition before it ran): the
+   * result told later belongs to the new point. The decision's record (policy, prediction) stays.
+   */
+  edit(id: string, cube: readonly number[]): boolean {
+    const p = this.s.pending.find((q) => q.id === id);
+    if (!p) return false;
+    if (cube.length !== this.dim || cube.some((x) => !Number.isFinite(x) || x < 0 || x > 1)) {
+      throw new StudyError('INVALID_RESULT', `edited point must have ${this.dim} coordinates in [0, 1]`);
+    }
+    p.cube = this.quantize(cube);
+    return true;
+  }
+
   /** Records an experiment the study did not propose (e.g. a chemist's replicate); uses no slot. */
   observe(cube: readonly number[], result: TellResult): Observation {
     if (cube.length !== this.dim) throw new StudyError('INVALID_RESULT', `expected ${this.dim} inputs, got ${cube.length}`);
@@ -211,7 +238,7 @@ export class Study<C = unknown> {
 
   private exclusions(): PointSet {
     if (this.s.options.allowReplicates) return new PointSet();
-    return new PointSet([...this.s.observations, ...this.s.pending].map((o) => this.quantize(o.cube)));
+    return new PointSet([...this.s.observations.map((o) => o.cube), ...this.s.pending.map((o) => o.cube), ...(this.s.abandoned ?? [])].map((c) => this.quantize(c)));
   }
 
   private async proposeOne(): Promise<PendingRecord | undefined> {

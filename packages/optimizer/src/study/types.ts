@@ -217,6 +217,8 @@ export interface StudyState {
   nextId: number;
   observations: Observation[];
   pending: PendingRecord[];
+  /** Cubes of abandoned suggestions (a person rejected them): never proposed again. Absent in older states. */
+  abandoned?: number[][];
   /** Latest fitted model: its version, training-set size, and snapshot when available. */
   model: { version: number; nTrain: number; snapshot: unknown } | null;
   /** Snapshot of the prior (twin) model, if the study has one. */
