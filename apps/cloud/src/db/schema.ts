@@ -277,6 +277,88 @@ export const apiTokens = pgTable(
   (t) => [index('api_tokens_user').on(t.userId)],
 );
 
+// ---- twin reports, ask/tell studies (API items 5 and 6) ----
+
+/** A campaign model version's twin report (R^2, parity, calibration, SHAP, surface), computed once. */
+export const twinReports = pgTable(
+  'twin_reports',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    version: integer('version').notNull(),
+    report: jsonb('report').notNull(),
+    /** Worker time spent computing it, ms. */
+    computeMs: doublePrecision('compute_ms').notNull(),
+    createdAt: created(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.version] })],
+);
+
+/** An ask/tell study of the HTTP API: named parameters, an objective and a schedule; no platform. */
+export const labStudies = pgTable('lab_studies', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  owner: text('owner').notNull(),
+  /** `[{ name, type: 'continuous' | 'integer', min, max }]`, in cube order. */
+  parameters: jsonb('parameters').notNull(),
+  /** `{ name, direction }`. */
+  objective: jsonb('objective').notNull(),
+  /** Optimizer stage specs. */
+  schedule: jsonb('schedule').notNull(),
+  surrogate: text('surrogate'),
+  seed: integer('seed').notNull(),
+  /** `active` | `done` (schedule exhausted, nothing pending). */
+  status: text('status').notNull().default('active'),
+  /** Latest stored state version (0 = none yet). */
+  version: integer('version').notNull().default(0),
+  /** Process holding the decision lease, and until when (one ask/tell at a time). */
+  leaseOwner: text('lease_owner'),
+  leaseUntil: ts('lease_until'),
+  createdAt: created(),
+  updatedAt: ts('updated_at'),
+});
+
+/** The optimizer state of a lab study after every ask and tell. */
+export const labStudyStates = pgTable(
+  'lab_study_states',
+  {
+    studyId: text('study_id')
+      .notNull()
+      .references(() => labStudies.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    state: jsonb('state').notNull(),
+    createdAt: created(),
+  },
+  (t) => [primaryKey({ columns: [t.studyId, t.version] })],
+);
+
+/** A suggestion of a lab study and its outcome: pending -> told | failed | abandoned. */
+export const labTrials = pgTable(
+  'lab_trials',
+  {
+    studyId: text('study_id')
+      .notNull()
+      .references(() => labStudies.id, { onDelete: 'cascade' }),
+    /** The optimizer's suggestion id (unique within the study). */
+    id: text('id').notNull(),
+    seq: integer('seq').notNull(),
+    params: jsonb('params').notNull(),
+    cube: jsonb('cube').notNull(),
+    policy: text('policy').notNull(),
+    stage: integer('stage').notNull(),
+    predictedMean: doublePrecision('predicted_mean'),
+    predictedStd: doublePrecision('predicted_std'),
+    modelVersion: integer('model_version'),
+    status: text('status').notNull().default('pending'),
+    value: doublePrecision('value'),
+    reason: text('reason'),
+    askedAt: created(),
+    toldAt: ts('told_at'),
+  },
+  (t) => [primaryKey({ columns: [t.studyId, t.id] }), uniqueIndex('lab_trials_seq').on(t.studyId, t.seq)],
+);
+
 /** Small key/value facts of the deployment (id counters). */
 export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
