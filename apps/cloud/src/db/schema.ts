@@ -80,6 +80,10 @@ export const campaigns = pgTable(
     /** Failures in a row that pause the campaign. */
     maxConsecutiveFailures: integer('max_consecutive_failures').notNull().default(3),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /** Each proposal waits for a person's approval before it is dispatched. */
+    approvalGate: boolean('approval_gate').notNull().default(false),
+    /** With the gate: proposals kept waiting for approval beyond what the platform holds. */
+    approvalAhead: integer('approval_ahead').notNull().default(2),
     /** Experiments planned by the schedule. */
     planned: integer('planned').notNull(),
     /** Process holding the decision lease, and until when (one decision at a time). */
@@ -94,7 +98,8 @@ export const campaigns = pgTable(
 
 /**
  * One proposed experiment and its lifecycle:
- * queued -> dispatched -> accepted -> running -> done | failed | aborted (or withdrawn).
+ * [proposed -> (approved) | rejected] -> queued -> dispatched -> accepted -> running -> done | failed | aborted
+ * (or withdrawn when its campaign is cancelled first). `proposed` exists only behind an approval gate.
  */
 export const experiments = pgTable(
   'experiments',
@@ -122,6 +127,12 @@ export const experiments = pgTable(
     /** The `enqueue` command that carried it. */
     commandId: uuid('command_id'),
     failure: jsonb('failure'),
+    /** Who approved or rejected it, and when (approval-gated campaigns). */
+    reviewedBy: text('reviewed_by'),
+    reviewedAt: ts('reviewed_at'),
+    reviewNote: text('review_note'),
+    /** The condition as proposed, when a reviewer edited it before approving. */
+    proposedCondition: jsonb('proposed_condition'),
     /** Objective value told to the study (null for failures). */
     value: doublePrecision('value'),
     createdAt: created(),
