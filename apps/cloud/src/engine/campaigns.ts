@@ -44,6 +44,10 @@ export const campaignInputSchema = z
     pool: z.string().min(1).max(64).optional(),
     queueDepth: z.int().min(0).max(10).default(2),
     maxConsecutiveFailures: z.int().min(1).max(1000).default(3),
+    /** Every proposal waits for a person's approval before it is dispatched. */
+    approvalGate: z.boolean().default(false),
+    /** With the gate: proposals kept waiting for review beyond what the platform holds. */
+    approvalAhead: z.int().min(0).max(20).default(2),
     /** The optimizer's surrogate: `gp`, `enn` (the paper's twin) or `auto`; default the optimizer's. */
     surrogate: z.enum(['enn', 'gp', 'auto']).optional(),
     /** Informed prior: every finished experiment of earlier campaigns on the same space. */
@@ -113,6 +117,8 @@ export async function createCampaign(db: CloudDrizzle, input: CampaignInput, act
         queuePosition: Number(position),
         queueDepth: c.queueDepth,
         maxConsecutiveFailures: c.maxConsecutiveFailures,
+        approvalGate: c.approvalGate,
+        approvalAhead: c.approvalAhead,
         planned: schedule.reduce((n, s) => n + s.count, 0),
       })
       .returning();

@@ -14,6 +14,7 @@ import type { CloudDrizzle } from '../db/open.js';
 import { auditLog, campaigns, commands, experiments, modelSnapshots, platforms } from '../db/schema.js';
 import type { CloudLink } from '../mqtt/cloud-link.js';
 import type { OptimizerHost } from '../optimizer-host/host.js';
+import { reviewExperiment, type ExperimentRow, type Review } from './approvals.js';
 import { createCampaign, setCampaignStatus, startNextCampaigns, type CampaignInput, type CampaignRow } from './campaigns.js';
 import { Dispatcher } from './dispatcher.js';
 import { Ingest, type IngestOutcome } from './ingest.js';
@@ -145,6 +146,14 @@ export class Engine extends EventEmitter<EngineEvents> {
       await new Promise((r) => setTimeout(r, 50));
     }
     return undefined;
+  }
+
+  /** Applies a review on a gated campaign's proposal; an approval is dispatched at once, a rejection refilled. */
+  async review(experimentId: string, review: Review, actor: string, note?: string): Promise<ExperimentRow> {
+    const e = await reviewExperiment(this.#o.db, experimentId, review, actor, note);
+    if (review.action === 'approve' && e.platformId) await this.#dispatcher.dispatch(e.platformId);
+    else this.wake(e.campaignId);
+    return e;
   }
 
   /** Schedules a decision for a campaign (coalesced: one in flight, one queued). */

@@ -32,8 +32,8 @@ export interface StepOutcome {
 }
 
 const NOTHING: StepOutcome = { dispatchTo: null, model: null, ended: null, computeMs: 0 };
-const OUTCOMES = ['done', 'failed', 'aborted'];
-const OUTSTANDING = ['queued', 'dispatched', 'accepted', 'running'];
+const OUTCOMES = ['done', 'failed', 'aborted', 'rejected'];
+const OUTSTANDING = ['proposed', 'queued', 'dispatched', 'accepted', 'running'];
 
 type CampaignRow = typeof campaigns.$inferSelect;
 type ExperimentRow = typeof experiments.$inferSelect;
@@ -79,22 +79,24 @@ export class CampaignStepper {
 
     let failures = c.consecutiveFailures;
     let paused = false;
-    const target = () => (c.status === 'running' && !paused ? c.queueDepth + 1 : 0);
+    // With an approval gate, a few more proposals wait for review so that approvals never starve the reactor.
+    const target = () => (c.status === 'running' && !paused ? c.queueDepth + 1 + (c.approvalGate ? c.approvalAhead : 0) : 0);
     const steps: AdvanceStep[] = [];
     for (const e of untold) {
       const v = values.get(e.id);
-      if (e.status === 'aborted') {
-        steps.push({ cancel: e.suggestionId, targetPending: target() });
+      if (e.status === 'aborted' || e.status === 'rejected') {
+        steps.push({ ...(e.status === 'aborted' ? { cancel: e.suggestionId } : { abandon: e.suggestionId }), targetPending: target() });
         continue;
       }
       if (e.status === 'done' && v !== undefined) failures = 0;
       else failures += 1;
       if (failures >= c.maxConsecutiveFailures) paused = true;
       const result = e.status === 'done' && v !== undefined ? v : { failed: true as const, reason: failureReason(e) };
-      steps.push({ tell: { suggestionId: e.suggestionId, result }, targetPending: target() });
+      // An edited proposal ran elsewhere than proposed: the study records it at the edited point.
+      steps.push({ tell: { suggestionId: e.suggestionId, result, ...(e.proposedCondition ? { cube: e.cube as number[] } : {}) }, targetPending: target() });
     }
     if (steps.length === 0) {
-      const issued = all.length - all.filter((e) => e.status === 'aborted' || e.status === 'withdrawn').length;
+      const issued = all.length - all.filter((e) => ['aborted', 'withdrawn', 'rejected'].includes(e.status)).length;
       const exhausted = issued >= c.planned;
       if (c.status !== 'running' || outstanding >= target() || exhausted) {
         return exhausted && outstanding === 0 && c.status === 'running' ? this.#finish(c) : NOTHING;
@@ -160,7 +162,7 @@ export class CampaignStepper {
             seq: existing + i + 1,
             suggestionId: s.id,
             platformId: c.platformId,
-            status: 'queued',
+            status: c.approvalGate ? 'proposed' : 'queued',
             cube: s.cube,
             condition: s.condition,
             policy: s.policy,

@@ -6,6 +6,7 @@
  */
 import type { ChemistryConfigInput, Condition } from '@sdfl/chemistry';
 import type { Objective, StageSpec, StudyProgress, StudyState, Suggestion, SurrogateKind } from '@sdfl/optimizer';
+import type { LabAdvanceRequest, LabAdvanceResponse, TwinReport, TwinRequest } from './lab-protocol.js';
 
 /** What the worker needs to build or restore a campaign's study. */
 export interface StudySpec {
@@ -23,12 +24,15 @@ export interface StudySpec {
 
 /**
  * One outcome, then how many suggestions should be pending afterwards. `tell` records a result
- * (a failure teaches the study the region); `cancel` withdraws an abandoned one (aborted by an
- * operator or a cancel: not the condition's fault), giving its slot back.
+ * (a failure teaches the study the region); `cancel` withdraws an aborted one (an operator or a
+ * cancel: not the condition's fault), giving its slot back; `abandon` forgets a rejected one.
  */
 export interface AdvanceStep {
-  readonly tell?: { readonly suggestionId: string; readonly result: number | { failed: true; reason: string } };
+  /** `cube`: where it actually ran, when a reviewer edited the proposal. */
+  readonly tell?: { readonly suggestionId: string; readonly result: number | { failed: true; reason: string }; readonly cube?: number[] };
   readonly cancel?: string;
+  /** A rejected proposal: forgotten, and never proposed again. */
+  readonly abandon?: string;
   /** Ask until this many suggestions are pending (0 = ask nothing; the schedule may give fewer). */
   readonly targetPending: number;
 }
@@ -64,8 +68,24 @@ export interface AdvanceResponse {
   readonly computeMs: number;
 }
 
-export type ToWorker = { readonly id: number; readonly op: 'advance'; readonly request: AdvanceRequest } | { readonly id: number; readonly op: 'forget'; readonly campaignId: string };
+export type ToWorker =
+  | { readonly id: number; readonly op: 'advance'; readonly request: AdvanceRequest }
+  | { readonly id: number; readonly op: 'forget'; readonly campaignId: string }
+  /** Ask/tell of an API lab study (named parameters; see lab-protocol.ts). */
+  | { readonly id: number; readonly op: 'labAdvance'; readonly request: LabAdvanceRequest }
+  | { readonly id: number; readonly op: 'labForget'; readonly studyId: string }
+  /** A model version's twin report (see lab-protocol.ts). */
+  | { readonly id: number; readonly op: 'twin'; readonly request: TwinRequest };
+
+/** What each op answers. */
+export interface WorkerResponses {
+  advance: AdvanceResponse;
+  forget: undefined;
+  labAdvance: LabAdvanceResponse;
+  labForget: undefined;
+  twin: TwinReport;
+}
 
 export type FromWorker =
-  | { readonly id: number; readonly ok: true; readonly response?: AdvanceResponse }
+  | { readonly id: number; readonly ok: true; readonly response?: WorkerResponses[keyof WorkerResponses] }
   | { readonly id: number; readonly ok: false; readonly error: { readonly message: string; readonly code?: string } };

@@ -37,8 +37,10 @@ export class StudyCache {
     const modelBefore = study.state().model?.version ?? null;
     const suggestions = [];
     for (const step of request.steps) {
+      if (step.tell?.cube) study.edit(step.tell.suggestionId, step.tell.cube);
       if (step.tell) study.tell(step.tell.suggestionId, step.tell.result);
       if (step.cancel) study.cancel(step.cancel);
+      if (step.abandon) study.abandon(step.abandon);
       const deficit = step.targetPending - study.pending().length;
       if (deficit > 0 && !study.exhausted) suggestions.push(...(await study.ask(deficit)));
     }
