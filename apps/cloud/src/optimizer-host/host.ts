@@ -7,14 +7,23 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { AdvanceRequest, AdvanceResponse, FromWorker, ToWorker } from './protocol.js';
+import type { LabAdvanceRequest, LabAdvanceResponse, TwinReport, TwinRequest } from './lab-protocol.js';
+import { LabStudyCache } from './lab-study-ops.js';
+import type { AdvanceRequest, AdvanceResponse, FromWorker, ToWorker, WorkerResponses } from './protocol.js';
 import { StudyCache } from './study-ops.js';
+import { twinReport } from './twin-ops.js';
 
 /** Runs study advances somewhere off the caller's critical path. */
 export interface OptimizerHost {
   advance(request: AdvanceRequest): Promise<AdvanceResponse>;
   /** Drops a cached live study (after a campaign ends, or when its stored state changed elsewhere). */
   forget(campaignId: string): void;
+  /** Ask/tell steps on an API lab study (answers `STATE_NEEDED` like `advance`). */
+  labAdvance(request: LabAdvanceRequest): Promise<LabAdvanceResponse>;
+  /** Drops a cached live lab study. */
+  labForget(studyId: string): void;
+  /** Computes a model version's twin report (refits: seconds). */
+  twin(request: TwinRequest): Promise<TwinReport>;
   close(): Promise<void>;
 }
 
@@ -34,7 +43,7 @@ const WORKER_URL = new URL('./worker-entry.js', import.meta.url);
 export class WorkerOptimizerHost implements OptimizerHost {
   #worker: Worker | undefined;
   #nextId = 1;
-  readonly #pending = new Map<number, { resolve: (r: AdvanceResponse | undefined) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
   readonly #log: Pick<Logger, 'warn' | 'info'> | undefined;
 
   constructor(options: { log?: Pick<Logger, 'warn' | 'info'> } = {}) {
@@ -42,11 +51,23 @@ export class WorkerOptimizerHost implements OptimizerHost {
   }
 
   advance(request: AdvanceRequest): Promise<AdvanceResponse> {
-    return this.#send({ id: this.#nextId++, op: 'advance', request }).then((r) => r!);
+    return this.#send({ id: this.#nextId++, op: 'advance', request });
   }
 
   forget(campaignId: string): void {
     if (this.#worker) void this.#send({ id: this.#nextId++, op: 'forget', campaignId });
+  }
+
+  labAdvance(request: LabAdvanceRequest): Promise<LabAdvanceResponse> {
+    return this.#send({ id: this.#nextId++, op: 'labAdvance', request });
+  }
+
+  labForget(studyId: string): void {
+    if (this.#worker) void this.#send({ id: this.#nextId++, op: 'labForget', studyId });
+  }
+
+  twin(request: TwinRequest): Promise<TwinReport> {
+    return this.#send({ id: this.#nextId++, op: 'twin', request });
   }
 
   async close(): Promise<void> {
@@ -55,10 +76,10 @@ export class WorkerOptimizerHost implements OptimizerHost {
     if (w) await w.terminate();
   }
 
-  #send(message: ToWorker): Promise<AdvanceResponse | undefined> {
+  #send<M extends ToWorker>(message: M): Promise<WorkerResponses[M['op']]> {
     const worker = (this.#worker ??= this.#start());
     return new Promise((resolve, reject) => {
-      this.#pending.set(message.id, { resolve, reject });
+      this.#pending.set(message.id, { resolve: (r) => resolve(r as WorkerResponses[M['op']]), reject });
       worker.postMessage(message);
     });
   }
@@ -90,11 +111,21 @@ export class WorkerOptimizerHost implements OptimizerHost {
 /** Runs the optimizer on the calling thread (no isolation; for tests and tools). */
 export class InlineOptimizerHost implements OptimizerHost {
   readonly #cache = new StudyCache();
+  readonly #labCache = new LabStudyCache();
   advance(request: AdvanceRequest): Promise<AdvanceResponse> {
     return this.#cache.advance(request);
   }
   forget(campaignId: string): void {
     this.#cache.forget(campaignId);
+  }
+  labAdvance(request: LabAdvanceRequest): Promise<LabAdvanceResponse> {
+    return this.#labCache.advance(request);
+  }
+  labForget(studyId: string): void {
+    this.#labCache.forget(studyId);
+  }
+  twin(request: TwinRequest): Promise<TwinReport> {
+    return twinReport(request);
   }
   async close(): Promise<void> {}
 }

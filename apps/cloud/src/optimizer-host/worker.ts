@@ -4,10 +4,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { LabStudyCache } from './lab-study-ops.js';
 import { StudyCache } from './study-ops.js';
+import { twinReport } from './twin-ops.js';
 
 const port = parentPort!;
 const cache = new StudyCache();
+const labCache = new LabStudyCache();
 // One request at a time: the engine serializes per campaign, and tfjs is not reentrant.
 let queue: Promise<void> = Promise.resolve();
 
@@ -18,6 +21,13 @@ port.on('message', (m: ToWorker) => {
       if (m.op === 'forget') {
         cache.forget(m.campaignId);
         reply = { id: m.id, ok: true };
+      } else if (m.op === 'labForget') {
+        labCache.forget(m.studyId);
+        reply = { id: m.id, ok: true };
+      } else if (m.op === 'labAdvance') {
+        reply = { id: m.id, ok: true, response: await labCache.advance(m.request) };
+      } else if (m.op === 'twin') {
+        reply = { id: m.id, ok: true, response: await twinReport(m.request) };
       } else {
         reply = { id: m.id, ok: true, response: await cache.advance(m.request) };
       }
