@@ -77,6 +77,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.#dispatcher;
   }
 
+  /** The optimizer host (the API's lab studies and twin reports run there too). */
+  get host(): OptimizerHost {
+    return this.#o.host;
+  }
+
   /** Subscribes, asks every platform to re-send what it holds, and resumes every running campaign. */
   async start(): Promise<void> {
     const { link } = this.#o;
