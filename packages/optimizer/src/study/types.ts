@@ -53,7 +53,12 @@ export type SnapshotSurrogate = Surrogate & { toJSON(): unknown; withData?(data:
  */
 export type SurrogateKind = 'enn' | 'gp' | 'auto';
 
-/** Default {@link SurrogateKind} of new studies (see README of the optimizer bench for why). */
+/**
+ * Default {@link SurrogateKind} of new studies. Why (bench/peers.ts, 6 surfaces x 10 seeds, 30
+ * evaluations): EI on the GP in the adaptive trust region reached a pooled median normalised regret
+ * of 0.137 (Optuna TPE 0.193, scikit-learn GP-EI 0.213, random 0.280), where the ENN stalled after
+ * its design on 3-seed runs; its twin reached R^2 0.96 on the simulator after 60 points (ENN 0.64).
+ */
 export const DEFAULT_SURROGATE: SurrogateKind = 'auto';
 
 /** Options the study passes to a {@link SurrogateFactory}. */
