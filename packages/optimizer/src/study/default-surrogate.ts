@@ -9,10 +9,9 @@ import type { SnapshotSurrogate, SurrogateFactory, SurrogateKind, SurrogateLoade
 
 /**
  * Most observations the `auto` GP conditions on (the most recent half and a seeded random half of
- * the rest). Why: an exact GP decision (fit + EI search) grows as n^2-n^3: bench/decision.ts on the
- * shared, loaded 2-core machine measured 0.39 s at 60 points and 36 s at 1000 for the exact GP,
- * 2.0 s at 1000 with a 150-point cap; the ENN took 4.2 s at 60. 100 points keep a decision at
- * 1000 observations near one at 100.
+ * the rest). Why: an exact GP decision (fit + EI search) grows as n^2-n^3. bench/decision.ts on the
+ * shared, loaded 2-core machine: exact GP 0.17 s at 60 observations and 20 s at 1000; with this
+ * cap 0.18-0.27 s at 1000; the ENN 2.3 s at 60 and 7.3 s at 1000.
  */
 export const AUTO_GP_MAX_POINTS = 100;
 
