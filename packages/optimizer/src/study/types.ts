@@ -56,8 +56,9 @@ export type SurrogateKind = 'enn' | 'gp' | 'auto';
 /**
  * Default {@link SurrogateKind} of new studies. Why (bench/peers.ts, 6 surfaces x 10 seeds, 30
  * evaluations): EI on the GP in the adaptive trust region reached a pooled median normalised regret
- * of 0.137 (Optuna TPE 0.193, scikit-learn GP-EI 0.213, random 0.280), where the ENN stalled after
- * its design on 3-seed runs; its twin reached R^2 0.96 on the simulator after 60 points (ENN 0.64).
+ * of 0.137 (Optuna TPE 0.193, scikit-learn GP-EI 0.213, random 0.280); on 3 seeds the ENN reached
+ * 0.276 with the same trust region and 0.461 with EI over the whole cube (stalled after its design
+ * on 3 of 6 surfaces). The GP twin reached R^2 0.96 on the simulator after 60 points (bench/workflow.ts).
  */
 export const DEFAULT_SURROGATE: SurrogateKind = 'auto';
 
