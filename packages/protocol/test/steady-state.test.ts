@@ -13,7 +13,7 @@ const evidence = {
 
 describe('result.steadyState (measured steady-state evidence)', () => {
   const done = sample('result done').body as Extract<BodyInput<'result'>, { status: 'done' }>;
-  const failed = sample('result failed').body as Extract<BodyInput<'result'>, { status: 'failed' }>;
+  const failed = sample('result failed').body as Extract<BodyInput<'result'>, { status: 'failed' | 'aborted' }>;
 
   it('rides on done and failed results and survives the wire unchanged', () => {
     const bodies: BodyInput<'result'>[] = [
