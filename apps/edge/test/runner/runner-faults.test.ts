@@ -97,6 +97,8 @@ describe('runner faults', { timeout: 120_000 }, () => {
     platform!.spectrometers.pl.emulator.setTimeoutFault(true);
     const res = await resultOf(r, 'exp-1');
     expect(res).toMatchObject({ status: 'aborted', failure: { reason: 'INTERLOCK', interlock: 'spectrometerTimeout' } });
+    // It got through its t_E wait, so the measured steady state rides on the aborted result.
+    expect(res.steadyState).toMatchObject({ plannedEquilibrationS: res.flowPlan!.equilibrationS, plateTemperature: { setpointC: condition.temperatureC } });
     expect(interlocks(r)).toContain('spectrometerTimeout');
     expect(r.agent.control.isSafe).toBe(true);
     expect(await platform!.gpio.read('uvLed')).toBe(0);
@@ -152,6 +154,7 @@ describe('runner faults', { timeout: 120_000 }, () => {
     expect(await r.link.send({ type: 'cancel', scope: 'experiment', experimentId: 'exp-1' })).toMatchObject({ accepted: true });
     const res = await resultOf(r, 'exp-1');
     expect(res).toMatchObject({ status: 'aborted', failure: { reason: 'CANCELLED' } });
+    expect(res.steadyState).toBeUndefined(); // cancelled inside the wait: nothing to claim
     expect(r.agent.control.isSafe).toBe(false);
     expect(r.agent.store.get('exp-1', 2)).toBeUndefined();
     await reached(r, 'flowing', 'exp-2');
