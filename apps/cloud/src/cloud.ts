@@ -93,7 +93,7 @@ export async function startCloud(config: CloudConfig, options: StartCloudOptions
     stack.push(() => link.stop());
     await engine.start();
     stack.push(() => engine.stop());
-    const api = options.api === false ? null : await startApiServer({ db: db.db, engine, log: log.child({ module: 'cloud:api' }), brokerUp: () => link.connected }, config.apiHost, config.apiPort);
+    const api = options.api === false ? null : await startApiServer({ db: db.db, engine, log: log.child({ module: 'cloud:api' }), brokerUp: () => link.connected, disconnectPlatform: (id) => broker?.disconnectPlatform(id) ?? 0 }, config.apiHost, config.apiPort);
     if (api) stack.push(() => api.close());
     log.info({ database: db.location, kind: db.kind, mqtt: mqttUrl, api: api?.url, session }, 'cloud started');
     let stopping: Promise<void> | undefined;

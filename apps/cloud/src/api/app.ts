@@ -15,6 +15,13 @@ import { docsRoutes, PUBLIC_DOC_PATHS } from './routes/docs.js';
 import { ApiError, fieldMessages } from './errors.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { studyRoutes } from './routes/studies.js';
+import { approvalRoutes } from './routes/approvals.js';
+import { campaignRoutes } from './routes/campaigns.js';
+import { experimentRoutes } from './routes/experiments.js';
+import { platformRoutes } from './routes/platforms.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
 
 /** What the routes need. */
 export interface ApiDeps {
@@ -23,6 +30,11 @@ export interface ApiDeps {
   readonly log: Logger;
   /** Whether the broker link is up (readiness). */
   readonly brokerUp: () => boolean;
+  /**
+   * Closes every MQTT connection of a platform at once (after a revocation); the embedded broker's
+   * `disconnectPlatform`. Absent with an external broker: the verifier refuses its next CONNECT.
+   */
+  readonly disconnectPlatform?: (platformId: string) => number;
   /** Largest request body, bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number;
 }
@@ -57,7 +69,11 @@ export function createApp(deps: ApiDeps) {
   );
   app.use('*', bearerAuth({ db: deps.db, publicPaths: ['/healthz', '/readyz', ...PUBLIC_DOC_PATHS] }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'an API token from `sdfl token create`' });
-  const routes = app.route('/', healthRoutes(deps)).route('/', meRoutes(deps));
+  const routes = app
+    .route('/', healthRoutes(deps))
+    .route('/', meRoutes(deps))
+    .route('/', studyRoutes(deps))
+    .route('/', tokenRoutes(deps)).route('/', userRoutes(deps)).route('/', platformRoutes(deps)).route('/', campaignRoutes(deps)).route('/', approvalRoutes(deps)).route('/', experimentRoutes(deps));
   docsRoutes(app);
   return routes;
 }

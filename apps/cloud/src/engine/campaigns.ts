@@ -6,7 +6,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { createConditionSpace } from '@sdfl/chemistry';
 import type { StageSpec } from '@sdfl/optimizer';
@@ -208,4 +208,82 @@ async function priorObservations(db: CloudDrizzle, ids: string[], problems: stri
     .from(experiments)
     .where(and(inArray(experiments.campaignId, ids), inArray(experiments.status, ['done', 'failed'])));
   return rows.map((r) => ({ cube: r.cube as number[], value: r.status === 'done' ? r.value : null }));
+}
+
+/** Filters of {@link listCampaigns}; all optional, combined with AND. */
+export interface CampaignFilter {
+  readonly status?: string;
+  /** Target or running platform. */
+  readonly platform?: string;
+  readonly owner?: string;
+  /** Most rows, default 100. */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** Campaigns matching a filter, newest first. */
+export async function listCampaigns(db: CloudDrizzle, f: CampaignFilter = {}): Promise<CampaignRow[]> {
+  const where = and(
+    f.status ? eq(campaigns.status, f.status) : undefined,
+    f.owner ? eq(campaigns.owner, f.owner) : undefined,
+    f.platform ? or(eq(campaigns.targetPlatform, f.platform), eq(campaigns.platformId, f.platform)) : undefined,
+  );
+  return db
+    .select()
+    .from(campaigns)
+    .where(where)
+    .orderBy(desc(campaigns.createdAt), desc(campaigns.id))
+    .limit(f.limit ?? 100)
+    .offset(f.offset ?? 0);
+}
+
+/**
+ * Sets the order of a platform's queued campaigns: `order` must name every queued campaign that
+ * targets the platform exactly once (CONFLICT otherwise, with each difference listed). Positions
+ * become 1..n in that order (running campaigns keep theirs). Returns the queued campaigns in order.
+ */
+export async function reorderQueuedCampaigns(db: CloudDrizzle, platformId: string, order: readonly string[], actor: string, reason: string): Promise<CampaignRow[]> {
+  return db.transaction(async (tx) => {
+    const [p] = await tx.select({ id: platforms.id }).from(platforms).where(eq(platforms.id, platformId));
+    if (!p) throw new CampaignError('NOT_FOUND', [`no platform '${platformId}'`]);
+    const queued = await tx
+      .select()
+      .from(campaigns)
+      .where(and(eq(campaigns.targetPlatform, platformId), eq(campaigns.status, 'queued')))
+      .for('update');
+    const ids = new Set(queued.map((c) => c.id));
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const id of order) {
+      if (seen.has(id)) problems.push(`order: '${id}' is listed twice`);
+      else if (!ids.has(id)) problems.push(`order: '${id}' is not a queued campaign of ${platformId}`);
+      seen.add(id);
+    }
+    for (const id of ids) if (!seen.has(id)) problems.push(`order: queued campaign '${id}' is missing`);
+    if (problems.length > 0) throw new CampaignError('CONFLICT', problems);
+    for (const [i, id] of order.entries()) await tx.update(campaigns).set({ queuePosition: i + 1 }).where(eq(campaigns.id, id));
+    await tx.insert(auditLog).values({ actor, action: 'platform.reorderCampaigns', target: platformId, reason, detail: { order: [...order] } });
+    return tx
+      .select()
+      .from(campaigns)
+      .where(and(eq(campaigns.targetPlatform, platformId), eq(campaigns.status, 'queued')))
+      .orderBy(asc(campaigns.queuePosition));
+  });
+}
+
+/** What a campaign does after failures: pause after this many in a row (1-1000). */
+export interface FailureSettings {
+  readonly maxConsecutiveFailures: number;
+}
+
+/** Changes a campaign's continue-on-failure settings (not of a finished campaign: CONFLICT). */
+export async function updateFailureSettings(db: CloudDrizzle, id: string, settings: FailureSettings, actor: string, reason: string): Promise<CampaignRow> {
+  return db.transaction(async (tx) => {
+    const [c] = await tx.select().from(campaigns).where(eq(campaigns.id, id)).for('update');
+    if (!c) throw new CampaignError('NOT_FOUND', [`no campaign '${id}'`]);
+    if (c.status === 'done' || c.status === 'cancelled') throw new CampaignError('CONFLICT', [`campaign ${id} is ${c.status}`]);
+    const [updated] = await tx.update(campaigns).set({ maxConsecutiveFailures: settings.maxConsecutiveFailures }).where(eq(campaigns.id, id)).returning();
+    await tx.insert(auditLog).values({ actor, action: 'campaign.failureSettings', target: id, reason, detail: { from: c.maxConsecutiveFailures, to: settings.maxConsecutiveFailures } });
+    return updated!;
+  });
 }

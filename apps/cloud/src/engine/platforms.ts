@@ -45,12 +45,12 @@ export async function addPlatform(db: CloudDrizzle, id: string, options: { pool?
 }
 
 /** Issues new credentials (the old password stops working at once) and clears a revocation. */
-export async function rotateCredentials(db: CloudDrizzle, id: string, actor: string): Promise<IssuedCredentials> {
+export async function rotateCredentials(db: CloudDrizzle, id: string, actor: string, reason?: string): Promise<IssuedCredentials> {
   const password = generateSecret();
   const secretHash = await hashSecret(password);
   const updated = await db.transaction(async (tx) => {
     const rows = await tx.update(platforms).set({ secretHash, credentialsIssuedAt: new Date(), revokedAt: null }).where(eq(platforms.id, id)).returning({ id: platforms.id });
-    if (rows.length > 0) await tx.insert(auditLog).values({ actor, action: 'platform.rotate', target: id });
+    if (rows.length > 0) await tx.insert(auditLog).values({ actor, action: 'platform.rotate', target: id, reason: reason ?? null });
     return rows.length;
   });
   if (updated === 0) throw new PlatformError('NOT_FOUND', `no platform '${id}'`);
@@ -81,4 +81,20 @@ export function credentialVerifier(db: CloudDrizzle, cloud: { username?: string;
     verified.set(key, { secretHash: p.secretHash, until: Date.now() + cacheMs });
     return { kind: 'platform', platformId: username };
   };
+}
+
+/**
+ * Revokes a platform's credentials: from now on the broker's verifier refuses it (the caller
+ * also closes its open connections, see the embedded broker's `disconnectPlatform`). Its
+ * campaigns keep their state; `rotateCredentials` issues new credentials and lifts the revocation.
+ */
+export async function revokePlatform(db: CloudDrizzle, id: string, actor: string, reason: string): Promise<Date> {
+  const revokedAt = new Date();
+  const updated = await db.transaction(async (tx) => {
+    const rows = await tx.update(platforms).set({ revokedAt }).where(eq(platforms.id, id)).returning({ id: platforms.id });
+    if (rows.length > 0) await tx.insert(auditLog).values({ actor, action: 'platform.revoke', target: id, reason });
+    return rows.length;
+  });
+  if (updated === 0) throw new PlatformError('NOT_FOUND', `no platform '${id}'`);
+  return revokedAt;
 }
