@@ -7,6 +7,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { CloudDrizzle } from '../db/open.js';
 import type { Engine } from '../engine/engine.js';
@@ -16,6 +17,8 @@ import { ApiError, fieldMessages } from './errors.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { studyRoutes } from './routes/studies.js';
+import { eventRoutes } from './routes/events.js';
+import { modelRoutes } from './routes/models.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { experimentRoutes } from './routes/experiments.js';
@@ -54,6 +57,8 @@ export function createApp(deps: ApiDeps) {
       return c.json({ error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } }, error.status);
     }
     if (error instanceof SyntaxError) return c.json({ error: { code: 'VALIDATION' as const, message: `malformed JSON: ${error.message}` } }, 400);
+    // Hono's JSON validator reports an unparsable body as an HTTPException 400.
+    if (error instanceof HTTPException && error.status === 400) return c.json({ error: { code: 'VALIDATION' as const, message: error.message } }, 400);
     deps.log.error({ err: error, path: c.req.path }, 'unexpected API error');
     return c.json({ error: { code: 'INTERNAL' as const, message: 'internal error (logged)' } }, 500);
   });
@@ -72,7 +77,7 @@ export function createApp(deps: ApiDeps) {
   const routes = app
     .route('/', healthRoutes(deps))
     .route('/', meRoutes(deps))
-    .route('/', studyRoutes(deps))
+    .route('/', studyRoutes(deps)).route('/', eventRoutes(deps)).route('/', modelRoutes(deps))
     .route('/', tokenRoutes(deps)).route('/', userRoutes(deps)).route('/', platformRoutes(deps)).route('/', campaignRoutes(deps)).route('/', approvalRoutes(deps)).route('/', experimentRoutes(deps));
   docsRoutes(app);
   return routes;

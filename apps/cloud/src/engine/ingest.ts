@@ -43,13 +43,18 @@ export class Ingest {
         .update(platforms)
         .set({ status: 'online', session: m.session, birth: b, stage: b.stage, safe: b.safe, safeReason: b.safeReason ?? null, lastSeenAt: now, lastStateAt: now })
         .where(eq(platforms.id, platformId));
-      return { kind: 'platform', online: true, reconnected: p.status !== 'online' || p.session !== m.session };
+      const reconnected = p.status !== 'online' || p.session !== m.session;
+      // SSE feed (API /events): the platform came (back) online.
+      if (reconnected) await this.#db.insert(events).values({ source: 'cloud', platformId, type: 'platformOnline', body: { session: m.session, stage: b.stage, safe: b.safe }, at: now });
+      return { kind: 'platform', online: true, reconnected };
     }
     if (p.session !== null && m.session !== p.session) {
       this.#log.debug({ platformId, session: m.session, current: p.session }, 'stale offline state ignored');
       return { kind: 'none' };
     }
     await this.#db.update(platforms).set({ status: 'offline', lastStateAt: now }).where(eq(platforms.id, platformId));
+    // SSE feed (API /events): the platform went offline (its will, or a clean goodbye).
+    if (p.status !== 'offline') await this.#db.insert(events).values({ source: 'cloud', platformId, type: 'platformOffline', body: { session: m.session }, at: now });
     return { kind: 'platform', online: false };
   }
 
@@ -84,17 +89,28 @@ export class Ingest {
       const accepted = a.accepted || a.reason === 'DUPLICATE';
       const ids = carried.filter((e) => e.status === 'dispatched').map((e) => e.id);
       if (ids.length > 0) {
+        let status: string;
         if (accepted) {
+          status = 'accepted';
           await tx.update(experiments).set({ status: 'accepted', acceptedAt: new Date() }).where(inArray(experiments.id, ids));
         } else if (a.reason === 'SAFE_LATCHED' || a.reason === 'BUSY' || a.reason === 'INTERNAL') {
           // Not the condition's fault: dispatch again later.
+          status = 'queued';
           await tx.update(experiments).set({ status: 'queued', commandId: null }).where(inArray(experiments.id, ids));
         } else {
+          status = 'failed';
           await tx
             .update(experiments)
             .set({ status: 'failed', finishedAt: new Date(), failure: { reason: a.reason, detail: a.detail ?? 'rejected by the edge', source: 'ack' } })
             .where(inArray(experiments.id, ids));
         }
+        // SSE feed (API /events): each carried experiment's new status.
+        const at = new Date();
+        await tx.insert(events).values(
+          carried
+            .filter((e) => ids.includes(e.id))
+            .map((e) => ({ source: 'cloud', platformId, campaignId: e.campaignId, experimentId: e.id, type: 'experimentStatus', body: { status, ...(accepted ? {} : { reason: a.reason }) }, at })),
+        );
       }
       // Accepted: nothing for the campaign to decide. Refused: its experiments were re-queued or failed.
       return { kind: 'acked', commandId: c.id, campaignIds: accepted ? [] : campaignIds } as const;
@@ -152,6 +168,13 @@ export class Ingest {
           })
           .where(eq(experiments.id, e.id));
       }
+      // SSE feed (API /events): a new result, and the experiment's status it implies.
+      const at = new Date();
+      const ids = { source: 'cloud', platformId, campaignId: e.campaignId, experimentId: e.id, at };
+      await tx.insert(events).values([
+        { ...ids, type: 'result', body: { attempt: r.attempt, status: r.status, features: r.features ?? null } },
+        { ...ids, type: 'experimentStatus', body: { status: r.status, attempt: r.attempt } },
+      ]);
       return { kind: 'receipt', envelopeId: m.id, campaignId: e.campaignId, newResult: true } as const;
     });
   }
@@ -171,10 +194,13 @@ export class Ingest {
       .values({ envelopeId: m.id, source: 'edge', platformId, campaignId, experimentId: campaignId ? experimentId : null, type: b.type, severity, body: b, at: new Date(m.ts) })
       .onConflictDoNothing();
     if (b.type === 'stage' && experimentId && campaignId) {
-      await this.#db
+      const started = await this.#db
         .update(experiments)
         .set({ status: 'running', startedAt: new Date(m.ts) })
-        .where(and(eq(experiments.id, experimentId), inArray(experiments.status, ACTIVE.filter((s) => s !== 'running')), isNull(experiments.toldAt)));
+        .where(and(eq(experiments.id, experimentId), inArray(experiments.status, ACTIVE.filter((s) => s !== 'running')), isNull(experiments.toldAt)))
+        .returning({ id: experiments.id });
+      // SSE feed (API /events): the experiment started running.
+      if (started.length > 0) await this.#db.insert(events).values({ source: 'cloud', platformId, campaignId, experimentId, type: 'experimentStatus', body: { status: 'running' }, at: new Date(m.ts) });
     }
     if (b.type === 'stage') await this.#db.update(platforms).set({ stage: b.to, lastSeenAt: new Date() }).where(eq(platforms.id, platformId));
     return { kind: 'receipt', envelopeId: m.id };

@@ -179,6 +179,8 @@ export class CampaignStepper {
           .insert(modelSnapshots)
           .values({ campaignId: c.id, version: r.model.version, snapshot: r.model.snapshot ?? {}, metrics: { nTrain: r.model.nTrain, computeMs: r.computeMs } })
           .onConflictDoNothing();
+        // SSE feed (API /events): a new model version.
+        await tx.insert(events).values({ source: 'cloud', campaignId: c.id, platformId: c.platformId, type: 'modelVersion', body: { version: r.model.version, nTrain: r.model.nTrain }, at: now });
       }
       const newStage = r.suggestions.reduce((m, s) => Math.max(m, s.stage), -1);
       if (newStage > lastStage) {
