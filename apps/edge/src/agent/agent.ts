@@ -88,6 +88,8 @@ export class Agent {
       this.settings.inventory(full) ?? { contentsUl: full, uncertain: {}, inFlight: {} },
       (state) => this.settings.saveInventory(state),
       Object.fromEntries(PUMP_IDS.map((id) => [id, config.runner.lowReagentFactor * config.chemistry.syringeMarginUl])),
+      (pump, reason) =>
+        this.link.publishEvent({ type: 'alarm', code: 'INVENTORY_UNCERTAIN', severity: 'warning', message: `${pump}: ${reason}; its syringe counts as empty until a refilled command` }),
     );
     const { control, lightGpio } = createControl(config, clock, o.control, {
       stopAllPumps: async () => void (await Promise.allSettled(PUMP_IDS.map((id) => devices.pumps[id].stop()))),
@@ -151,7 +153,6 @@ export class Agent {
       inventory: this.inventory,
       pumps: this.o.devices.pumps,
       publishResult: (b: BodyInput<'result'>) => this.link.publishResult(b),
-      publishEvent: (b: BodyInput<'event'>) => this.link.publishEvent(b),
       rerunAborted: this.o.config.runner.rerunAborted,
     };
     abortInterrupted(recovery, await recoverPumpVolumes(recovery));

@@ -13,7 +13,6 @@ export interface RecoveryDeps {
   inventory: Inventory;
   pumps: Record<PumpId, Pick<RunnerPump, 'stop' | 'read'>>;
   publishResult(body: BodyInput<'result'>): unknown;
-  publishEvent(body: BodyInput<'event'>): unknown;
   /** Re-run an interrupted attempt as a new one once SAFE is cleared (config `runner.rerunAborted`). */
   rerunAborted: boolean;
 }
@@ -28,7 +27,7 @@ export type PumpRecovery = { pump: PumpId; owner: string; deliveredUl: number } 
  * SAFE) and its dispensed volume, everything since its run started, is booked. A pump that cannot
  * be read is marked uncertain rather than booked as 0: its syringe counts as empty until `refilled`.
  */
-export async function recoverPumpVolumes(d: Pick<RecoveryDeps, 'inventory' | 'pumps' | 'publishEvent'>): Promise<PumpRecovery[]> {
+export async function recoverPumpVolumes(d: Pick<RecoveryDeps, 'inventory' | 'pumps'>): Promise<PumpRecovery[]> {
   const inFlight = Object.entries(d.inventory.inFlight()) as [PumpId, string][];
   const recovered = await Promise.all(
     inFlight.map(async ([pump, owner]): Promise<PumpRecovery> => {
@@ -44,17 +43,8 @@ export async function recoverPumpVolumes(d: Pick<RecoveryDeps, 'inventory' | 'pu
   );
   const delivered = Object.fromEntries(recovered.flatMap((r) => ('deliveredUl' in r ? [[r.pump, r.deliveredUl]] : [])));
   if (Object.keys(delivered).length > 0) d.inventory.consume(delivered);
-  for (const r of recovered) {
-    if ('error' in r) {
-      d.inventory.markUncertain(r.pump, `delivered volume of ${r.owner} unreadable after a restart: ${r.error}`);
-      d.publishEvent({
-        type: 'alarm',
-        code: 'INVENTORY_UNCERTAIN',
-        severity: 'warning',
-        message: `${r.pump}: could not read what ${r.owner} delivered (${r.error}); its syringe counts as empty until a refilled command`,
-      });
-    }
-  }
+  // The inventory raises the INVENTORY_UNCERTAIN alarm (agent.ts).
+  for (const r of recovered) if ('error' in r) d.inventory.markUncertain(r.pump, `delivered volume of ${r.owner} unreadable after a restart: ${r.error}`);
   return recovered;
 }
 

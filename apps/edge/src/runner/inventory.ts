@@ -32,6 +32,8 @@ export class Inventory {
     initial: InventoryState,
     private readonly save: (state: InventoryState) => void,
     private readonly lowUl: Partial<Record<PumpId, number>>,
+    /** Told whenever a syringe becomes uncertain (the agent raises an INVENTORY_UNCERTAIN alarm). */
+    private readonly onUncertain: (pump: PumpId, reason: string) => void = () => undefined,
   ) {
     this.state = structuredClone(initial);
   }
@@ -81,6 +83,7 @@ export class Inventory {
     this.state.uncertain[id] = reason;
     delete this.state.inFlight[id];
     this.persist();
+    this.onUncertain(id, reason);
   }
 
   /** The operator refilled (or measured) a syringe: its contents are known again. */

@@ -231,7 +231,7 @@ export class Runner {
         outcome.failure = { reason, detail: (error as Error).message };
       }
     } finally {
-      if (pumping) await this.stopAndBook(PUMP_IDS);
+      if (pumping) outcome.warnings.push(...(await this.stopAndBook(PUMP_IDS)));
       await lightsOff(this.d.optics).catch(() => undefined);
       if (pumping && outcome.plan && !interrupted && !this.d.plant.isSafe()) await this.startFlush(outcome.plan).catch(() => undefined);
     }
@@ -321,14 +321,14 @@ export class Runner {
   private async endFlush(): Promise<void> {
     const ids = this.flushing;
     this.flushing = [];
-    if (ids.length > 0) await this.stopAndBook(ids);
+    if (ids.length > 0) await this.stopAndBook(ids); // an unreadable flush pump raises the inventory's alarm
   }
 
   /**
    * Stops `ids` (errors ignored: SAFE also stops them) and books what each delivered. A pump whose
    * volume cannot be read is marked uncertain, not booked as 0: an unknown amount left its syringe.
    */
-  private async stopAndBook(ids: readonly PumpId[]): Promise<void> {
+  private async stopAndBook(ids: readonly PumpId[]): Promise<string[]> {
     const delivered: Partial<Record<PumpId, number>> = {};
     const unreadable: [PumpId, string][] = [];
     await Promise.all(
@@ -344,6 +344,7 @@ export class Runner {
     );
     this.d.inventory.consume(delivered);
     for (const [id, why] of unreadable) this.d.inventory.markUncertain(id, `delivered volume unreadable after a run: ${why}`);
+    return unreadable.map(([id, why]) => `${id}: delivered volume unreadable (${why}); contents unknown until refilled`);
   }
 
   /** An experiment needing a pump whose contents are unknown is refused before anything moves. */

@@ -90,6 +90,22 @@ describe('runner faults', { timeout: 120_000 }, () => {
     expect(r.agent.runner.state.current).toBeNull();
   });
 
+  it('pump link lost mid-run: aborted INTERLOCK pumpLinkLost; its volume cannot be read, so its syringe becomes uncertain (alarm, warning)', async () => {
+    const r = await start();
+    await enqueue(r, [{ experimentId: 'exp-1', condition }]);
+    await reached(r, 'equilibrating');
+    r.pumps.odeCs.read = () => Promise.reject(new Error('pump:odeCs: no reply'));
+    const res = await resultOf(r, 'exp-1');
+    expect(res).toMatchObject({ status: 'aborted', failure: { reason: 'INTERLOCK', interlock: 'pumpLinkLost' } });
+    expect(res.warnings).toContainEqual(expect.stringMatching(/^odeCs: delivered volume unreadable .*contents unknown until refilled/));
+    expect(Object.keys(r.agent.inventory.uncertain())).toEqual(['odeCs']);
+    expect(r.agent.inventory.usableUl().odeCs).toBe(0);
+    expect(r.link.events).toContainEqual(expect.objectContaining({ type: 'alarm', code: 'INVENTORY_UNCERTAIN' }));
+    expect(r.agent.control.isSafe).toBe(true);
+    // The other seven were booked.
+    expect(r.agent.inventory.describe().contentsUl.cuI).toBeCloseTo(r.config.chemistry.pumps.cuI.syringeVolumeUl - platform!.pumps.cuI.state().dispensedUl, 0);
+  });
+
   it('spectrometer timeout: aborted INTERLOCK spectrometerTimeout, lights off, SAFE latched', async () => {
     const r = await start({ interlocks: { spectrometerMarginMs: 300 } });
     await enqueue(r, [{ experimentId: 'exp-1', condition }]);
