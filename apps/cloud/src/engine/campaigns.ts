@@ -142,12 +142,24 @@ export async function startNextCampaigns(db: CloudDrizzle): Promise<string[]> {
   for (const c of queued) {
     const platformId = c.targetPlatform ?? all.find((p) => p.pool === c.targetPool && p.status === 'online' && p.revokedAt === null && !busy.has(p.id))?.id;
     if (!platformId || busy.has(platformId)) continue;
-    const moved = await db
-      .update(campaigns)
-      .set({ status: 'running', platformId, startedAt: new Date() })
-      .where(and(eq(campaigns.id, c.id), eq(campaigns.status, 'queued')))
-      .returning({ id: campaigns.id });
-    if (moved.length === 0) continue;
+    // Two callers (the tick and a steer) may race here: the platform row lock makes "is it free?"
+    // and "start this one" one step, so a platform never runs two campaigns.
+    const moved = await db.transaction(async (tx) => {
+      await tx.select({ id: platforms.id }).from(platforms).where(eq(platforms.id, platformId)).for('update');
+      const [other] = await tx
+        .select({ id: campaigns.id })
+        .from(campaigns)
+        .where(and(eq(campaigns.platformId, platformId), inArray(campaigns.status, ['running', 'paused'])))
+        .limit(1);
+      if (other) return null;
+      return tx
+        .update(campaigns)
+        .set({ status: 'running', platformId, startedAt: new Date() })
+        .where(and(eq(campaigns.id, c.id), eq(campaigns.status, 'queued')))
+        .returning({ id: campaigns.id });
+    });
+    if (moved === null) busy.add(platformId);
+    if (!moved || moved.length === 0) continue;
     busy.add(platformId);
     started.push(c.id);
     await db.insert(events).values({ source: 'cloud', campaignId: c.id, platformId, type: 'campaignStarted', body: { platformId }, at: new Date() });
