@@ -13,8 +13,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Condition } from '@sdfl/chemistry';
 import { createSender, decode, topics } from '@sdfl/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
-import { smoothPeak } from '../test/support/protocol-edge.js';
+import type { MqttClient } from 'mqtt';
+import { connectAsPlatform, onlineState, smoothPeak } from '../test/support/protocol-edge.js';
 import { fullResultBody } from './harness.js';
 
 /** One decision as the platform saw it. */
@@ -76,27 +76,10 @@ export class PacedPlatform {
   }
 
   async start(): Promise<void> {
-    const will = this.#sender.encode('state', { status: 'offline', reason: 'will' });
-    this.#client = await mqtt.connectAsync(this.#o.url, {
-      protocolVersion: 4,
-      clientId: `sdfl-edge-${this.#o.platformId}`,
-      username: this.#o.platformId,
-      password: this.#o.password,
-      clean: false,
-      reconnectPeriod: 500,
-      will: { topic: this.#t.state, payload: Buffer.from(will.payload), qos: 1, retain: true },
-    });
+    this.#client = await connectAsPlatform({ ...this.#o, sender: this.#sender, reconnectPeriodMs: 500 });
     this.#client.on('message', (topic, payload) => this.#receive(topic, payload));
     await this.#client.subscribeAsync([this.#t.cmd, this.#t.receipt], { qos: 1 });
-    const birth = this.#sender.encode('state', {
-      status: 'online',
-      agentVersion: 'bench-paced',
-      devices: { pumps: [], spectrometers: [], heater: { kind: 'simulated' } },
-      capabilities: { offlinePolicies: ['standby'], features: ['plIntensity'] },
-      limits: { temperature: { minC: 25, maxC: 180, ceilingC: 200 }, pumps: {} },
-      stage: 'idle',
-      safe: false,
-    });
+    const birth = this.#sender.encode('state', onlineState('bench-paced'));
     await this.#client.publishAsync(this.#t.state, birth.payload, { qos: 1, retain: true });
   }
 

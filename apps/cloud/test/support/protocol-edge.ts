@@ -6,7 +6,7 @@
  * platforms. The real edge agent (`sdfl-edge --sim`) is tested against the cloud elsewhere.
  */
 import { createConditionSpace, type Condition } from '@sdfl/chemistry';
-import { createSender, decode, topics, type BodyInput, type Message } from '@sdfl/protocol';
+import { createSender, decode, topics, type BodyInput, type Message, type Sender } from '@sdfl/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 
 /** What the platform measures for a condition (default: a smooth peak). null = the experiment fails. */
@@ -37,15 +37,30 @@ export const smoothPeak: Measure = (c) => {
   return 1000 * Math.exp(-3 * d2);
 };
 
-const online = (): BodyInput<'state'> => ({
+/** A minimal birth: no devices, PL_I only, the temperature window of the default condition space. */
+export const onlineState = (agentVersion = 'protocol-edge'): BodyInput<'state'> => ({
   status: 'online',
-  agentVersion: 'protocol-edge',
+  agentVersion,
   devices: { pumps: [], spectrometers: [], heater: { kind: 'simulated' } },
   capabilities: { offlinePolicies: ['standby'], features: ['plIntensity'] },
   limits: { temperature: { minC: 25, maxC: 180, ceilingC: 200 }, pumps: {} },
   stage: 'idle',
   safe: false,
 });
+
+/** Connects as a platform would: its client id, a persistent session, and an `offline` will. */
+export async function connectAsPlatform(o: { url: string; platformId: string; password: string; sender: Sender; reconnectPeriodMs: number }): Promise<MqttClient> {
+  const will = o.sender.encode('state', { status: 'offline', reason: 'will' });
+  return mqtt.connectAsync(o.url, {
+    protocolVersion: 4,
+    clientId: `sdfl-edge-${o.platformId}`,
+    username: o.platformId,
+    password: o.password,
+    clean: false,
+    reconnectPeriod: o.reconnectPeriodMs,
+    will: { topic: topics(o.platformId).state, payload: Buffer.from(will.payload), qos: 1, retain: true },
+  });
+}
 
 /** One lightweight platform. */
 export class ProtocolEdge {
@@ -72,16 +87,7 @@ export class ProtocolEdge {
 
   async start(): Promise<void> {
     const t = topics(this.#o.platformId);
-    const will = this.#sender.encode('state', { status: 'offline', reason: 'will' });
-    this.#client = await mqtt.connectAsync(this.#o.url, {
-      protocolVersion: 4,
-      clientId: `sdfl-edge-${this.#o.platformId}`,
-      username: this.#o.platformId,
-      password: this.#o.password,
-      clean: false,
-      reconnectPeriod: 200,
-      will: { topic: t.state, payload: Buffer.from(will.payload), qos: 1, retain: true },
-    });
+    this.#client = await connectAsPlatform({ ...this.#o, sender: this.#sender, reconnectPeriodMs: 200 });
     this.#client.on('message', (topic, payload) => void this.#receive(topic, payload));
     this.#client.on('connect', () => void this.#birth());
     await this.#client.subscribeAsync([t.cmd, t.receipt], { qos: 1 });
@@ -95,7 +101,7 @@ export class ProtocolEdge {
   async #birth(): Promise<void> {
     const c = this.#client!;
     await c.subscribeAsync([topics(this.#o.platformId).cmd, topics(this.#o.platformId).receipt], { qos: 1 });
-    await c.publishAsync(topics(this.#o.platformId).state, this.#sender.encode('state', online()).payload, { qos: 1, retain: true });
+    await c.publishAsync(topics(this.#o.platformId).state, this.#sender.encode('state', onlineState()).payload, { qos: 1, retain: true });
     for (const payload of this.unreceipted.values()) await c.publishAsync(topics(this.#o.platformId).result, payload, { qos: 1 });
   }
 
