@@ -5,7 +5,7 @@
  * OFF on export, SAFE levels on close, chip base from the labels) drives both; the difference is
  * that input edges are found by polling the value file every `pollMs` instead of by interrupt.
  */
-import { accessSync, constants, existsSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GpioLevel } from './gpio';
@@ -63,7 +63,14 @@ export function sysfsPins(options: SysfsPinsOptions = {}): OnoffModule {
     /** Calls back on every change of the value file, polled every `pollMs` (errors are passed on). */
     watch(callback: (err: Error | null | undefined, value: GpioLevel) => void): void {
       if (this.timer) return;
-      let last: GpioLevel | null = null;
+      // The baseline is read now, so a change right after watch() is not mistaken for the start level.
+      let last: GpioLevel | null = (() => {
+        try {
+          return level(readFileSync(join(this.dir, 'value'), 'utf8'));
+        } catch {
+          return null;
+        }
+      })();
       let busy = false;
       this.timer = setInterval(() => {
         if (busy) return;

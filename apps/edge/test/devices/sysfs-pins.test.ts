@@ -38,9 +38,8 @@ describe('sysfs GPIO (devices.gpio.kind: sysfs)', () => {
     expect(await gpio.read('estop')).toBe(0);
     const seen: number[] = [];
     gpio.watch('estop', (v) => seen.push(v));
-    await new Promise((r) => setTimeout(r, 30));
     writeFileSync(join(root, 'gpio535', 'value'), '1');
-    await new Promise((r) => setTimeout(r, 50));
+    for (const end = Date.now() + 2_000; seen.length === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
     expect(seen).toEqual([1]);
     await gpio.close();
     expect([read(root, 529, 'value'), read(root, 539, 'value'), read(root, 534, 'value')]).toEqual(['0', '0', '1']);
