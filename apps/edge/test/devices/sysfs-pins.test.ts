@@ -34,13 +34,16 @@ describe('sysfs GPIO (devices.gpio.kind: sysfs)', () => {
     expect([read(root, 529, 'direction'), read(root, 539, 'direction'), read(root, 534, 'direction'), read(root, 535, 'direction')]).toEqual(['low', 'low', 'high', 'in']);
     await gpio.write('uvLed', 1);
     expect(read(root, 539, 'value')).toBe('1');
-    writeFileSync(join(root, 'gpio535', 'value'), '0');
-    expect(await gpio.read('estop')).toBe(0);
     const seen: number[] = [];
     gpio.watch('estop', (v) => seen.push(v));
-    writeFileSync(join(root, 'gpio535', 'value'), '1');
-    for (const end = Date.now() + 2_000; seen.length === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
-    expect(seen).toEqual([1]);
+    const edge = async (value: '0' | '1', n: number) => {
+      writeFileSync(join(root, 'gpio535', 'value'), value);
+      for (const end = Date.now() + 2_000; seen.length < n && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+    };
+    await edge('0', 1);
+    expect(await gpio.read('estop')).toBe(0);
+    await edge('1', 2);
+    expect(seen).toEqual([0, 1]);
     await gpio.close();
     expect([read(root, 529, 'value'), read(root, 539, 'value'), read(root, 534, 'value')]).toEqual(['0', '0', '1']);
     expect(readFileSync(join(root, 'unexport'), 'utf8')).toBe('535');
