@@ -16,8 +16,8 @@ import { pathToFileURL } from 'node:url';
 import { Aedes } from 'aedes';
 import { pino } from 'pino';
 import type { BodyInput } from '@sdfl/protocol';
-import { Link } from '../src/link/index.js';
-import { openEdgeDb } from '../src/store/index.js';
+import { Link } from '../src/link/index';
+import { openEdgeDb } from '../src/store/index';
 
 /** Options of {@link benchOutbox}. */
 export interface BenchOutboxOptions {

@@ -11,12 +11,12 @@
  *
  * @module
  */
-import { DEFAULT_MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, type MessageKind } from './constants.js';
-import { ProtocolError, type DecodeErrorCode, type DecodeFailure, type PayloadIssue } from './errors.js';
-import { messageSchemas, type Message } from './messages.js';
-import { uuid } from './schemas/common.js';
-import { parseTopic, type ParsedTopic } from './topics.js';
-import { describe, formatIssues, toIssues, utf8ByteLengthExceeds } from './util.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, type MessageKind } from './constants';
+import { ProtocolError, type DecodeErrorCode, type DecodeFailure, type PayloadIssue } from './errors';
+import { messageSchemas, type Message } from './messages';
+import { uuid } from './schemas/common';
+import { parseTopic, type ParsedTopic } from './topics';
+import { describe, formatIssues, toIssues, utf8ByteLengthExceeds } from './util';
 
 /** Options of {@link decode} and {@link createDecoder}. */
 export interface DecodeOptions<K extends MessageKind = MessageKind> {

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { DEFAULT_MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, type MessageKind } from './constants.js';
-import { EncodeError, ProtocolError } from './errors.js';
-import { messageSchemas, type BodyInput, type Message } from './messages.js';
-import type { Envelope } from './schemas/common.js';
-import { formatIssues, toIssues, utf8ByteLengthExceeds } from './util.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, type MessageKind } from './constants';
+import { EncodeError, ProtocolError } from './errors';
+import { messageSchemas, type BodyInput, type Message } from './messages';
+import type { Envelope } from './schemas/common';
+import { formatIssues, toIssues, utf8ByteLengthExceeds } from './util';
 
 /** Envelope fields a caller supplies to {@link encode}; `v` defaults to {@link PROTOCOL_VERSION}. */
 export type EnvelopeFields = Omit<Envelope, 'v'> & { readonly v?: Envelope['v'] };

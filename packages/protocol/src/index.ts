@@ -14,7 +14,7 @@
  *
  * @packageDocumentation
  */
-export * from './constants.js';
+export * from './constants';
 export {
   ProtocolError,
   TopicError,
@@ -25,7 +25,7 @@ export {
   type PayloadIssue,
   type ProtocolErrorCode,
   type ProtocolErrorOptions,
-} from './errors.js';
+} from './errors';
 export {
   ALL_TOPICS_FILTER,
   CLOUD_SUBSCRIPTIONS,
@@ -42,17 +42,17 @@ export {
   type ParseTopicResult,
   type ParsedTopic,
   type PlatformTopics,
-} from './topics.js';
-export * from './schemas/common.js';
-export * from './schemas/state.js';
-export * from './schemas/telemetry.js';
-export * from './schemas/command.js';
-export * from './schemas/ack.js';
-export * from './schemas/result.js';
-export * from './schemas/event.js';
-export * from './schemas/receipt.js';
-export * from './schemas/model-snapshot.js';
-export { bodySchemas, messageSchemas, type AnyMessage, type Body, type BodyInput, type DeepReadonly, type Message } from './messages.js';
+} from './topics';
+export * from './schemas/common';
+export * from './schemas/state';
+export * from './schemas/telemetry';
+export * from './schemas/command';
+export * from './schemas/ack';
+export * from './schemas/result';
+export * from './schemas/event';
+export * from './schemas/receipt';
+export * from './schemas/model-snapshot';
+export { bodySchemas, messageSchemas, type AnyMessage, type Body, type BodyInput, type DeepReadonly, type Message } from './messages';
 export {
   createDecoder,
   decode,
@@ -60,7 +60,7 @@ export {
   type DecodeRejected,
   type DecodeResult,
   type DecodeSuccess,
-} from './decode.js';
+} from './decode';
 export {
   createSender,
   encode,
@@ -70,4 +70,4 @@ export {
   type EnvelopeFields,
   type Sender,
   type SenderOptions,
-} from './encode.js';
+} from './encode';

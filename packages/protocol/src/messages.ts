@@ -10,15 +10,15 @@
  * @module
  */
 import type { z } from 'zod';
-import type { MessageKind } from './constants.js';
-import { ackBodySchema } from './schemas/ack.js';
-import { commandBodySchema } from './schemas/command.js';
-import { envelopeSchema, type Envelope } from './schemas/common.js';
-import { eventBodySchema } from './schemas/event.js';
-import { receiptBodySchema } from './schemas/receipt.js';
-import { resultBodySchema } from './schemas/result.js';
-import { stateBodySchema } from './schemas/state.js';
-import { telemetryBodySchema } from './schemas/telemetry.js';
+import type { MessageKind } from './constants';
+import { ackBodySchema } from './schemas/ack';
+import { commandBodySchema } from './schemas/command';
+import { envelopeSchema, type Envelope } from './schemas/common';
+import { eventBodySchema } from './schemas/event';
+import { receiptBodySchema } from './schemas/receipt';
+import { resultBodySchema } from './schemas/result';
+import { stateBodySchema } from './schemas/state';
+import { telemetryBodySchema } from './schemas/telemetry';
 
 /** Body schema of each kind. */
 export const bodySchemas = {

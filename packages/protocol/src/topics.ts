@@ -12,9 +12,9 @@ import {
   MESSAGE_KINDS,
   TOPIC_ROOT,
   type MessageKind,
-} from './constants.js';
-import { TopicError, type DecodeFailure } from './errors.js';
-import { describe } from './util.js';
+} from './constants';
+import { TopicError, type DecodeFailure } from './errors';
+import { describe } from './util';
 
 /** A topic split into its meaningful parts. */
 export interface ParsedTopic {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { z } from 'zod';
-import type { PayloadIssue } from './errors.js';
+import type { PayloadIssue } from './errors';
 
 /** Most issues kept in a failure, so that a huge bad payload yields a bounded error. */
 export const MAX_ISSUES = 20;

@@ -9,8 +9,8 @@ import {
   topics,
   type DecodeErrorCode,
   type DecodeResult,
-} from '../src/index.js';
-import { condition, envelope, ID_A, sample } from './fixtures.js';
+} from '../src/index';
+import { condition, envelope, ID_A, sample } from './fixtures';
 
 const T = topics('rig-1');
 const ping = encode('cmd', { type: 'ping' }, envelope);

@@ -8,8 +8,8 @@ import {
   encodeMessage,
   topics,
   type BodyInput,
-} from '../src/index.js';
-import { condition, envelope, ID_A, ID_B, TS } from './fixtures.js';
+} from '../src/index';
+import { condition, envelope, ID_A, ID_B, TS } from './fixtures';
 
 const T = topics('rig-1');
 

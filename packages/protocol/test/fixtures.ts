@@ -1,5 +1,5 @@
 /** Valid sample bodies of every kind and variant, shared by the tests. */
-import type { BodyInput, Condition, MessageKind, Spectrum } from '../src/index.js';
+import type { BodyInput, Condition, MessageKind, Spectrum } from '../src/index';
 
 export const condition: Condition = {
   temperatureC: 140,

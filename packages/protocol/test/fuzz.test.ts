@@ -14,8 +14,8 @@ import {
   type BodyInput,
   type DecodeResult,
   type MessageKind,
-} from '../src/index.js';
-import { envelope, samples } from './fixtures.js';
+} from '../src/index';
+import { envelope, samples } from './fixtures';
 
 const T = topics('rig-1');
 const SEED = Number(process.env.FUZZ_SEED ?? 20250131);

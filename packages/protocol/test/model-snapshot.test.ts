@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandBodySchema, FEATURE_NAMES, modelSnapshotBodySchema, type ModelSnapshotBodyInput } from '../src/index.js';
+import { commandBodySchema, FEATURE_NAMES, modelSnapshotBodySchema, type ModelSnapshotBodyInput } from '../src/index';
 
 const snapshot: ModelSnapshotBodyInput = {
   model: { format: 'sdfl-enn/1', members: [[0.1, 0.2]], scaler: { mean: [0], std: [1] } },

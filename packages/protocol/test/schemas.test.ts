@@ -13,8 +13,8 @@ import {
   type CommandBody,
   type Message,
   type MessageKind,
-} from '../src/index.js';
-import { condition, envelope, sample, samples } from './fixtures.js';
+} from '../src/index';
+import { condition, envelope, sample, samples } from './fixtures';
 
 const T = topics('rig-1');
 

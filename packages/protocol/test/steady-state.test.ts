@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decode, encode, resultBodySchema, steadyStateSchema, topics, type BodyInput } from '../src/index.js';
-import { envelope, sample } from './fixtures.js';
+import { decode, encode, resultBodySchema, steadyStateSchema, topics, type BodyInput } from '../src/index';
+import { envelope, sample } from './fixtures';
 
 const evidence = {
   flowStartedAt: '2025-01-31T12:01:36.000Z',

@@ -16,7 +16,7 @@ import {
   subscriptionFilter,
   topicFor,
   topics,
-} from '../src/index.js';
+} from '../src/index';
 
 /** MQTT 3.1.1 section 4.7 topic filter matching, enough to check our filters. */
 function matches(filter: string, topic: string): boolean {

@@ -11,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import { decode, type AckBody, type AckReason, type DecodeFailure, type Message } from '@sdfl/protocol';
-import type { CommandStore } from '../store/index.js';
+import type { CommandStore } from '../store/index';
 
 /** `commandId` of an ack for a command whose envelope id could not be read: the nil UUID (RFC 9562 section 5.9). */
 export const UNKNOWN_COMMAND_ID = '00000000-0000-0000-0000-000000000000';

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { BodyInput } from '@sdfl/protocol';
-import type { EdgeDb } from '../store/index.js';
+import type { EdgeDb } from '../store/index';
 
 /** The birth body the state provider supplies; the link adds `status` and `agentVersion`. */
 export type BirthState = Omit<Extract<BodyInput<'state'>, { status: 'online' }>, 'status' | 'agentVersion'>;

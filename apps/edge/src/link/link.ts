@@ -7,13 +7,13 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import { decode, edgeSubscriptions, topics, type AckBody, type BodyInput, type MessageKind, type PlatformTopics } from '@sdfl/protocol';
-import { CommandStore, MetaStore, OutboxStore } from '../store/index.js';
-import { CommandInbox, UNKNOWN_COMMAND_ID, type CommandHandler } from './command-inbox.js';
-import { LinkError } from './errors.js';
-import type { LinkEvents, LinkOptions, QueuedMessage } from './link-options.js';
-import { mqttClientOptions, settleOrphanedPublishes, willMessage, withTimeout, type MqttWill } from './mqtt-client.js';
-import { OutboxPump } from './outbox-pump.js';
-import { LinkSequence } from './sequence.js';
+import { CommandStore, MetaStore, OutboxStore } from '../store/index';
+import { CommandInbox, UNKNOWN_COMMAND_ID, type CommandHandler } from './command-inbox';
+import { LinkError } from './errors';
+import type { LinkEvents, LinkOptions, QueuedMessage } from './link-options';
+import { mqttClientOptions, settleOrphanedPublishes, willMessage, withTimeout, type MqttWill } from './mqtt-client';
+import { OutboxPump } from './outbox-pump';
+import { LinkSequence } from './sequence';
 
 interface Running {
   readonly client: MqttClient;

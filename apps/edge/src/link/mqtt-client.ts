@@ -5,9 +5,9 @@
  * @module
  */
 import type { IClientOptions, MqttClient } from 'mqtt';
-import { LinkError } from './errors.js';
-import type { LinkOptions } from './link-options.js';
-import { NullStore } from './null-store.js';
+import { LinkError } from './errors';
+import type { LinkOptions } from './link-options';
+import { NullStore } from './null-store';
 
 /** A CONNECT will (topic, payload, QoS, retain). */
 export type MqttWill = NonNullable<IClientOptions['will']>;

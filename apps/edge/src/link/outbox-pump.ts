@@ -20,8 +20,8 @@
  */
 import type { Logger } from 'pino';
 import { RECEIPTED_KINDS } from '@sdfl/protocol';
-import type { OutboxMessage, OutboxStoreContract } from '../store/index.js';
-import { ReceiptTimer, type ReceiptTimerOptions } from './receipt-timer.js';
+import type { OutboxMessage, OutboxStoreContract } from '../store/index';
+import { ReceiptTimer, type ReceiptTimerOptions } from './receipt-timer';
 
 /** Sends one row as QoS 1 and calls `done` on PUBACK (no error) or on failure. */
 export type PublishRow = (message: OutboxMessage, done: (error?: Error) => void) => void;

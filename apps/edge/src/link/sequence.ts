@@ -14,7 +14,7 @@
  * @module
  */
 import { createSender, type BodyInput, type Encoded, type MessageKind, type Sender } from '@sdfl/protocol';
-import { META_KEYS, type MetaStore } from '../store/index.js';
+import { META_KEYS, type MetaStore } from '../store/index';
 
 /** Options of {@link LinkSequence}. */
 export interface LinkSequenceOptions {

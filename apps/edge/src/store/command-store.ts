@@ -5,8 +5,8 @@
  * @module
  */
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
-import type { EdgeDb } from './open.js';
-import { commands, type CommandRow } from './schema.js';
+import type { EdgeDb } from './open';
+import { commands, type CommandRow } from './schema';
 
 /** A command to record. */
 export interface NewCommand {

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export * as schema from './schema.js';
+export * as schema from './schema';
 export {
   commands,
   meta,
@@ -19,8 +19,8 @@ export {
   type NewQueueRow,
   type TransitionRow,
   type NewTransitionRow,
-} from './schema.js';
-export { openEdgeDb, DEFAULT_MIGRATIONS_FOLDER, type EdgeDb, type EdgeDrizzle, type OpenEdgeDbOptions } from './open.js';
-export { OutboxStore, type OutboxMessage, type OutboxStoreContract, type OutboxStoreOptions } from './outbox-store.js';
-export { CommandStore, type CommandStoreOptions, type NewCommand } from './command-store.js';
-export { MetaStore, META_KEYS } from './meta-store.js';
+} from './schema';
+export { openEdgeDb, DEFAULT_MIGRATIONS_FOLDER, type EdgeDb, type EdgeDrizzle, type OpenEdgeDbOptions } from './open';
+export { OutboxStore, type OutboxMessage, type OutboxStoreContract, type OutboxStoreOptions } from './outbox-store';
+export { CommandStore, type CommandStoreOptions, type NewCommand } from './command-store';
+export { MetaStore, META_KEYS } from './meta-store';

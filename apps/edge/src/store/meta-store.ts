@@ -4,8 +4,8 @@
  * @module
  */
 import { eq, sql } from 'drizzle-orm';
-import type { EdgeDb } from './open.js';
-import { meta } from './schema.js';
+import type { EdgeDb } from './open';
+import { meta } from './schema';
 
 /** Keys the link uses. */
 export const META_KEYS = {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from './schema.js';
+import * as schema from './schema';
 
 /** The drizzle database of the edge, typed with its schema. */
 export type EdgeDrizzle = BetterSQLite3Database<typeof schema>;

@@ -5,8 +5,8 @@
  * @module
  */
 import { and, asc, count as sqlCount, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { EdgeDb } from './open.js';
-import { outbox } from './schema.js';
+import type { EdgeDb } from './open';
+import { outbox } from './schema';
 
 /** One queued message. */
 export interface OutboxMessage {

@@ -3,8 +3,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { ALL_TOPICS_FILTER, createSender, parseTopic, RECEIPTED_KINDS, topics, type BodyInput, type MessageKind } from '@sdfl/protocol';
-import { Link, type BirthState, type LinkOptions } from '../../src/link/index.js';
-import type { EdgeDb } from '../../src/store/index.js';
+import { Link, type BirthState, type LinkOptions } from '../../src/link/index';
+import type { EdgeDb } from '../../src/store/index';
 
 export const PLATFORM = 'rig-1';
 export const CLIENT_ID = `sdfl-edge-${PLATFORM}`;

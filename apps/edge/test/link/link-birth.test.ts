@@ -1,9 +1,9 @@
 /** Birth certificate, last will, sessions, telemetry and clean stop, against a real aedes broker. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEdgeDb, type EdgeDb } from '../../src/store/index.js';
-import type { Link } from '../../src/link/index.js';
-import { startBroker, type TestBroker } from './broker.js';
-import { CLIENT_ID, birthState, connectObserver, makeLink, sleep, waitFor, type Observer } from './fixtures.js';
+import { openEdgeDb, type EdgeDb } from '../../src/store/index';
+import type { Link } from '../../src/link/index';
+import { startBroker, type TestBroker } from './broker';
+import { CLIENT_ID, birthState, connectObserver, makeLink, sleep, waitFor, type Observer } from './fixtures';
 
 describe('Link birth, will and sessions', () => {
   let broker: TestBroker;

@@ -1,10 +1,10 @@
 /** Command inbox over a real aedes broker: validation, persistence before handling, idempotency. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSender, topics, type AckBody, type BodyInput } from '@sdfl/protocol';
-import { CommandStore, openEdgeDb, type EdgeDb } from '../../src/store/index.js';
-import { UNKNOWN_COMMAND_ID, type CommandMessage, type Link } from '../../src/link/index.js';
-import { startBroker, type TestBroker } from './broker.js';
-import { PLATFORM, connectObserver, makeLink, sleep, waitFor, type Observer } from './fixtures.js';
+import { CommandStore, openEdgeDb, type EdgeDb } from '../../src/store/index';
+import { UNKNOWN_COMMAND_ID, type CommandMessage, type Link } from '../../src/link/index';
+import { startBroker, type TestBroker } from './broker';
+import { PLATFORM, connectObserver, makeLink, sleep, waitFor, type Observer } from './fixtures';
 
 const CMD = topics(PLATFORM).cmd;
 

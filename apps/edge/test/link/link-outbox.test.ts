@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OutboxStore, openEdgeDb, type EdgeDb } from '../../src/store/index.js';
-import type { Link } from '../../src/link/index.js';
-import { startBroker, type TestBroker } from './broker.js';
-import { connectObserver, makeLink, resultBody, sleep, waitFor, type Observer } from './fixtures.js';
+import { OutboxStore, openEdgeDb, type EdgeDb } from '../../src/store/index';
+import type { Link } from '../../src/link/index';
+import { startBroker, type TestBroker } from './broker';
+import { connectObserver, makeLink, resultBody, sleep, waitFor, type Observer } from './fixtures';
 
 describe('Link outbox', () => {
   let broker: TestBroker;

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { topics } from '@sdfl/protocol';
-import type { Link } from '../../src/link/index.js';
-import { openEdgeDb, type EdgeDb } from '../../src/store/index.js';
-import { startBroker, type TestBroker } from './broker.js';
-import { connectObserver, makeLink, PLATFORM, resultBody, sleep, waitFor, type Observer } from './fixtures.js';
+import type { Link } from '../../src/link/index';
+import { openEdgeDb, type EdgeDb } from '../../src/store/index';
+import { startBroker, type TestBroker } from './broker';
+import { connectObserver, makeLink, PLATFORM, resultBody, sleep, waitFor, type Observer } from './fixtures';
 
 describe('Link receipts', () => {
   let broker: TestBroker;

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OutboxPump, type OutboxPumpOptions } from '../../src/link/index.js';
-import { OutboxStore, openEdgeDb, type EdgeDb, type OutboxMessage } from '../../src/store/index.js';
+import { OutboxPump, type OutboxPumpOptions } from '../../src/link/index';
+import { OutboxStore, openEdgeDb, type EdgeDb, type OutboxMessage } from '../../src/store/index';
 
 interface Sent {
   readonly message: OutboxMessage;

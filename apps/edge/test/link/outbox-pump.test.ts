@@ -3,8 +3,8 @@
  * PUBACK side, with acks (deleted on PUBACK). Receipted kinds: outbox-pump-receipts.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OutboxStore, openEdgeDb, type EdgeDb, type OutboxMessage } from '../../src/store/index.js';
-import { OutboxPump } from '../../src/link/index.js';
+import { OutboxStore, openEdgeDb, type EdgeDb, type OutboxMessage } from '../../src/store/index';
+import { OutboxPump } from '../../src/link/index';
 
 interface Sent {
   readonly message: OutboxMessage;

@@ -1,7 +1,7 @@
 /** LinkSequence: persisted sessions and restart-monotonic seq with block reservation. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { META_KEYS, MetaStore, openEdgeDb, type EdgeDb } from '../../src/store/index.js';
-import { LinkSequence } from '../../src/link/index.js';
+import { META_KEYS, MetaStore, openEdgeDb, type EdgeDb } from '../../src/store/index';
+import { LinkSequence } from '../../src/link/index';
 
 const ping = { type: 'ping' } as const;
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CommandStore, openEdgeDb, type EdgeDb } from '../../src/store/index.js';
+import { CommandStore, openEdgeDb, type EdgeDb } from '../../src/store/index';
 
 describe('CommandStore', () => {
   let edgeDb: EdgeDb;

@@ -3,7 +3,7 @@
  * `OutboxStoreContract` runs these same cases.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OutboxStoreContract } from '../../src/store/index.js';
+import type { OutboxStoreContract } from '../../src/store/index';
 
 /** What a factory returns: the store, a way to reopen it (for durable stores), and cleanup. */
 export interface OutboxFixture {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MetaStore, openEdgeDb, type EdgeDb } from '../../src/store/index.js';
+import { MetaStore, openEdgeDb, type EdgeDb } from '../../src/store/index';
 
 describe('MetaStore', () => {
   let edgeDb: EdgeDb;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MIGRATIONS_FOLDER, openEdgeDb, type EdgeDb } from '../../src/store/index.js';
+import { DEFAULT_MIGRATIONS_FOLDER, openEdgeDb, type EdgeDb } from '../../src/store/index';
 
 describe('openEdgeDb', () => {
   const opened: EdgeDb[] = [];

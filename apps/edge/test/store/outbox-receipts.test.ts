@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MIGRATIONS_FOLDER, OutboxStore, openEdgeDb } from '../../src/store/index.js';
+import { DEFAULT_MIGRATIONS_FOLDER, OutboxStore, openEdgeDb } from '../../src/store/index';
 
 describe('outbox receipts (SQLite)', () => {
   const dirs: string[] = [];

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutboxStore, openEdgeDb, type EdgeDb } from '../../src/store/index.js';
-import { describeOutboxStore } from './describe-outbox-store.js';
+import { OutboxStore, openEdgeDb, type EdgeDb } from '../../src/store/index';
+import { describeOutboxStore } from './describe-outbox-store';
 
 describeOutboxStore('sqlite :memory:', () => {
   const edgeDb = openEdgeDb(':memory:');

@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from 'zod';
-import { ACK_REASONS } from '../constants.js';
-import { text, uuid } from './common.js';
+import { ACK_REASONS } from '../constants';
+import { text, uuid } from './common';
 
 /** Command accepted (for `enqueue`: persisted in the edge's queue). */
 export const acceptedAckSchema = z.object({

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from 'zod';
-import { conditionSchema, identifier, positive, pumpId, requiredText, text } from './common.js';
+import { conditionSchema, identifier, positive, pumpId, requiredText, text } from './common';
 
 /** Most experiments in one `enqueue` command. */
 export const MAX_ENQUEUE = 100;

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from 'zod';
-import { PROTOCOL_VERSION, PUMP_IDS } from '../constants.js';
+import { PROTOCOL_VERSION, PUMP_IDS } from '../constants';
 
 /** A finite number (zod 4 numbers already reject `NaN` and `Infinity`). */
 export const finite = z.number();

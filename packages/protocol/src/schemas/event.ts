@@ -6,8 +6,8 @@
  * @module
  */
 import { z } from 'zod';
-import { ALARM_SEVERITIES, INTERLOCK_NAMES, STAGES } from '../constants.js';
-import { identifier, nonNegative, pumpId, requiredText, text, uuid } from './common.js';
+import { ALARM_SEVERITIES, INTERLOCK_NAMES, STAGES } from '../constants';
+import { identifier, nonNegative, pumpId, requiredText, text, uuid } from './common';
 
 /** The runner moved from one stage to another. */
 export const stageEventSchema = z.object({

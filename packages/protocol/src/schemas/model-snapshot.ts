@@ -11,8 +11,8 @@
  * @module
  */
 import { z } from 'zod';
-import { FEATURE_NAMES } from '../constants.js';
-import { identifier } from './common.js';
+import { FEATURE_NAMES } from '../constants';
+import { identifier } from './common';
 
 /** Acquisition policies an edge may apply to a snapshot's model (UCB, EI, EPLT). */
 export const MODEL_SNAPSHOT_POLICIES = ['ucb', 'ei', 'eplt'] as const;

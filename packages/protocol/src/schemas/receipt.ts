@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from 'zod';
-import { uuid } from './common.js';
+import { uuid } from './common';
 
 /** Most envelope ids in one receipt. */
 export const MAX_RECEIPT_IDS = 1000;

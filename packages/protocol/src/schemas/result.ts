@@ -6,8 +6,8 @@
  * @module
  */
 import { z } from 'zod';
-import { FAILURE_REASONS, FEATURE_FLAGS, INTERLOCK_NAMES } from '../constants.js';
-import { conditionSchema, count, finite, identifier, isoTimestamp, nonNegative, perPump, text } from './common.js';
+import { FAILURE_REASONS, FEATURE_FLAGS, INTERLOCK_NAMES } from '../constants';
+import { conditionSchema, count, finite, identifier, isoTimestamp, nonNegative, perPump, text } from './common';
 
 /** Most points in one spectrum (the HDX has 2068 pixels). */
 export const MAX_SPECTRUM_POINTS = 16_384;

@@ -17,8 +17,8 @@ import {
   SAFE_REASONS,
   SPECTROMETER_ROLES,
   STAGES,
-} from '../constants.js';
-import { count, finite, identifier, nonNegative, perPump, positive, pumpId, text } from './common.js';
+} from '../constants';
+import { count, finite, identifier, nonNegative, perPump, positive, pumpId, text } from './common';
 
 /** One installed syringe pump. */
 export const pumpInventorySchema = z.object({

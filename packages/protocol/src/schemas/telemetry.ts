@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from 'zod';
-import { PUMP_STATUSES, STAGES } from '../constants.js';
-import { finite, fraction, identifier, nonNegative, perPump } from './common.js';
+import { PUMP_STATUSES, STAGES } from '../constants';
+import { finite, fraction, identifier, nonNegative, perPump } from './common';
 
 /** One pump as last polled. */
 export const pumpStateSchema = z.object({
