@@ -2,9 +2,13 @@
  * `sdfl`: the cloud's command line.
  *   sdfl demo                 the whole lab on embedded defaults (what `npm start` runs)
  *   sdfl serve                the cloud only: broker + engine (config from env and flags)
- *   sdfl platform add <id>    register a platform; prints its MQTT credentials once
+ *   sdfl user add / token create   bootstrap identities directly in the database
+ * Client commands of the HTTP API (`--url`/`SDFL_URL`, `--token`/`SDFL_TOKEN`; src/client):
+ *   sdfl platform add|list|show|clear-safe|pause|resume|abort, sdfl campaign create|list|show|
+ *   approvals|watch|pause|resume|cancel, sdfl approve|reject, sdfl export, sdfl study create|list|show|ask|tell
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { registerClientCommands } from './client/index.js';
 import { ConfigError, loadCloudConfig, type CloudConfigInput } from './config.js';
 
 const positiveInt = (name: string) => (v: string) => {
@@ -57,30 +61,8 @@ program
     await cloud.stop();
   });
 
-const platform = program.command('platform').description('the fleet register');
-platform
-  .command('add <id>')
-  .description('register a platform and print its MQTT credentials (shown once); with --mosquitto-dir also write what Mosquitto needs')
-  .option('--pool <name>', 'pool the platform belongs to')
-  .option('--mosquitto-dir <dir>', 'folder with the Mosquitto password and ACL files (infra/cloud)')
-  .option('--data-dir <dir>', 'data folder (env SDFL_DATA_DIR)')
-  .option('--database-url <url>', 'postgres://... (env DATABASE_URL)')
-  .action(async (id: string, o: { pool?: string; mosquittoDir?: string; dataDir?: string; databaseUrl?: string }) => {
-    const config = configOrExit({ dataDir: o.dataDir, databaseUrl: o.databaseUrl });
-    const [{ openDatabase }, { addPlatform }] = await Promise.all([import('./db/open.js'), import('./engine/platforms.js')]);
-    const db = await openDatabase({ url: config.databaseUrl });
-    try {
-      const creds = await addPlatform(db.db, id, { actor: process.env.USER ?? 'cli', ...(o.pool ? { pool: o.pool } : {}) });
-      if (o.mosquittoDir) {
-        const { addPlatformToMosquitto } = await import('./broker/mosquitto-files.js');
-        await addPlatformToMosquitto(o.mosquittoDir, id, creds.password);
-      }
-      console.log(`platform ${id} registered. Its MQTT credentials (shown only now):\n  username: ${creds.username}\n  password: ${creds.password}`);
-      if (o.mosquittoDir) console.log(`Mosquitto files updated in ${o.mosquittoDir}: send mosquitto SIGHUP to reload them.`);
-    } finally {
-      await db.close();
-    }
-  });
+const platform = program.command('platform').description('the fleet register (HTTP API)');
+registerClientCommands(program, platform);
 
 /** Opens the database of the configured data folder (or DATABASE_URL), runs `fn`, closes it. */
 async function withDatabase<T>(o: { dataDir?: string; databaseUrl?: string }, fn: (db: import('./db/open.js').CloudDb) => Promise<T>): Promise<T> {

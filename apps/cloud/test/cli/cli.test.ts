@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadCloudConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/open.js';
-import { credentialVerifier } from '../../src/engine/platforms.js';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/sdfl.js', import.meta.url));
@@ -48,23 +46,19 @@ describe('sdfl CLI', () => {
     expect((r as { stderr: string }).stderr).toMatch(/MQTT_PASSWORD is required/);
   }, 60_000);
 
-  it('sdfl platform add prints the credentials once, stores only a hash, and writes the Mosquitto files', async () => {
-    const mosq = join(dir, 'mosquitto');
-    const { stdout } = await run(process.execPath, [BIN, 'platform', 'add', 'rig-cli', '--data-dir', dir, '--mosquitto-dir', mosq]);
-    const password = /password: (\S+)/.exec(stdout)?.[1];
-    expect(password).toBeDefined();
-    expect(readFileSync(join(mosq, 'passwords'), 'utf8')).toMatch(/^rig-cli:\$7\$/m);
-    expect(readFileSync(join(mosq, 'acl'), 'utf8')).toMatch(/user rig-cli/);
-    const db = await openDatabase({ url: join(dir, 'db') });
-    try {
-      expect(await credentialVerifier(db.db, { password: 'x' })('rig-cli', password!)).toEqual({ kind: 'platform', platformId: 'rig-cli' });
-      const rows = await db.db.query.platforms.findMany();
-      expect(JSON.stringify(rows)).not.toContain(password);
-    } finally {
-      await db.close();
-    }
-    const again = await run(process.execPath, [BIN, 'platform', 'add', 'rig-cli', '--data-dir', dir]).catch((e: { code: number; stderr: string }) => e);
-    expect((again as { code: number }).code).toBe(1);
-    expect((again as { stderr: string }).stderr).toMatch(/already registered/);
+  it('the client commands say which API they could not reach and exit 1 (platform add now goes through the API)', async () => {
+    const r = await run(process.execPath, [BIN, 'platform', 'add', 'rig-cli', '--url', 'http://127.0.0.1:9', '--token', 'x']).catch((e: { code: number; stderr: string }) => e);
+    expect((r as { code: number }).code).toBe(1);
+    expect((r as { stderr: string }).stderr).toMatch(/error NETWORK: cannot reach the API at http:\/\/127\.0\.0\.1:9/);
+  }, 60_000);
+
+  it('sdfl user add and token create bootstrap identities in the database; an unknown user exits 1', async () => {
+    const user = await run(process.execPath, [BIN, 'user', 'add', 'grace', '--role', 'scientist', '--data-dir', dir]);
+    expect(user.stdout).toMatch(/user grace \(scientist\) created/);
+    const token = await run(process.execPath, [BIN, 'token', 'create', '--user', 'grace', '--days', '0', '--data-dir', dir]);
+    expect(token.stdout).toMatch(/expires never/);
+    expect(/^\s+(\S+)\s*$/m.exec(token.stdout)?.[1]).not.toBe(/^\s+(\S+)\s*$/m.exec(user.stdout)?.[1]);
+    const nobody = await run(process.execPath, [BIN, 'token', 'create', '--user', 'nobody', '--data-dir', dir]).catch((e: { code: number }) => e);
+    expect((nobody as { code: number }).code).toBe(1);
   }, 60_000);
 });
