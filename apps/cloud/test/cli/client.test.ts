@@ -202,7 +202,37 @@ describe('sdfl as a client of the HTTP API against sdfl serve', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/error NOT_FOUND \(HTTP 404\)/);
 
+    // The ask/tell study API from the same client, no MQTT involved.
+    const study = await sdfl(['study', 'create', '--name', 'two knobs', '--param', 'x=0:1', '--param', 'n=1:8:integer', '--objective', 'y', '--schedule', 'lhs 2', '--seed', '3', '--json'], env);
+    expect(study.code, study.stderr).toBe(0);
+    const studyId = (JSON.parse(study.stdout) as { id: string }).id;
+    const asked = await sdfl(['study', 'ask', studyId, '-n', '2', '--json'], env);
+    expect(asked.code, asked.stderr).toBe(0);
+    const suggestions = (JSON.parse(asked.stdout) as { suggestions: { id: string; params: { x: number; n: number } }[] }).suggestions;
+    expect(suggestions).toHaveLength(2);
+    for (const t of suggestions) {
+      expect(Number.isInteger(t.params.n)).toBe(true);
+      const told = await sdfl(['study', 'tell', studyId, t.id, '--value', String(t.params.x + t.params.n)], env);
+      expect(told.code, told.stderr).toBe(0);
+      expect(told.stdout).toMatch(/^told: /);
+    }
+    const both = await sdfl(['study', 'tell', studyId, suggestions[0]!.id, '--value', '1', '--failed'], env);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/^ {2}value: give exactly one of/m);
+    const shown = await sdfl(['study', 'show', studyId, '--json'], env);
+    const state = JSON.parse(shown.stdout) as { progress: { observations: number }; best: { value: number } };
+    expect(state.progress.observations).toBe(2);
+    expect(state.best.value).toBe(Math.max(...suggestions.map((t) => t.params.x + t.params.n)));
+
     expect(await edge.stop(15_000)).toBe(0);
+    const passwordsBefore = readFileSync(join(mosq, 'passwords'), 'utf8');
+    const rotated = await sdfl(['platform', 'rotate', 'rig-e2e', '--reason', 'test rotation', '--mosquitto-dir', mosq], env);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(/password: (\S+)/.exec(rotated.stdout)?.[1]).not.toBe(password);
+    expect(readFileSync(join(mosq, 'passwords'), 'utf8')).not.toBe(passwordsBefore);
+    const revoked = await sdfl(['platform', 'revoke', 'rig-e2e', '--reason', 'test over', '--mosquitto-dir', mosq], env);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(readFileSync(join(mosq, 'acl'), 'utf8')).not.toMatch(/user rig-e2e/);
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
   }, 240_000);

@@ -70,6 +70,42 @@ export function registerPlatformCommands(platform: Command): void {
     }),
   );
 
+  apiOptions(
+    platform
+      .command('rotate <id>')
+      .description('issue new MQTT credentials (admin; the old password stops working, a revocation is lifted), shown once')
+      .requiredOption('--reason <text>', 'why (audited)')
+      .option('--mosquitto-dir <dir>', "also replace the platform's line in the Mosquitto files here"),
+  ).action(
+    withClient(async (api, id: string, o: ApiFlags & { reason: string; mosquittoDir?: string }) => {
+      const creds = await api.post<Credentials>(`/platforms/${encodeURIComponent(id)}/credentials`, { reason: o.reason });
+      if (o.mosquittoDir) {
+        const { addPlatformToMosquitto } = await import('../../broker/mosquitto-files.js');
+        await addPlatformToMosquitto(o.mosquittoDir, creds.platformId, creds.password);
+      }
+      if (o.json) return printJson(creds);
+      console.log(`platform ${creds.platformId}: new MQTT credentials (shown only now):\n  username: ${creds.username}\n  password: ${creds.password}`);
+    }),
+  );
+
+  apiOptions(
+    platform
+      .command('revoke <id>')
+      .description('revoke the MQTT credentials (admin): refused from now on and disconnected at once')
+      .requiredOption('--reason <text>', 'why (audited)')
+      .option('--mosquitto-dir <dir>', 'also remove the platform from the Mosquitto files here (reload Mosquitto to drop it)'),
+  ).action(
+    withClient(async (api, id: string, o: ApiFlags & { reason: string; mosquittoDir?: string }) => {
+      const r = await api.post<{ platformId: string; revokedAt: string; disconnected: number }>(`/platforms/${encodeURIComponent(id)}/revoke`, { reason: o.reason });
+      if (o.mosquittoDir) {
+        const { removePlatformFromMosquitto } = await import('../../broker/mosquitto-files.js');
+        await removePlatformFromMosquitto(o.mosquittoDir, id);
+      }
+      if (o.json) return printJson(r);
+      console.log(`platform ${r.platformId} revoked at ${r.revokedAt}; ${r.disconnected} connection(s) closed`);
+    }),
+  );
+
   apiOptions(platform.command('list').description('every platform with its live status')).action(
     withClient(async (api, o: ApiFlags) => {
       const r = await api.get<{ platforms: PlatformView[] }>('/platforms');
