@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { apiOptions, defaultReason, printJson, withClient, type ApiFlags } from './shared.js';
+import { apiOptions, defaultReason, printJson, wholeNumber, withClient, type ApiFlags } from './shared.js';
 
 interface Credentials {
   platformId: string;
@@ -129,10 +129,10 @@ export function registerPlatformCommands(platform: Command): void {
       .description("clear a platform's latched SAFE state after checking the rig (operator and reason are logged and sent)")
       .requiredOption('--reason <text>', 'what was checked')
       .option('--operator <name>', 'who checked the rig (default: you)')
-      .option('--wait <ms>', 'how long to wait for the ack, ms', '5000'),
+      .option('--wait <ms>', 'how long to wait for the ack, ms (at most 30000)', wholeNumber('wait'), 5000),
   ).action(
-    withClient(async (api, id: string, o: ApiFlags & { reason: string; operator?: string; wait: string }) => {
-      const r = await api.post<CommandSent>(`/platforms/${encodeURIComponent(id)}/clear-safe`, { reason: o.reason, waitMs: Number(o.wait), ...(o.operator ? { operator: o.operator } : {}) });
+    withClient(async (api, id: string, o: ApiFlags & { reason: string; operator?: string; wait: number }) => {
+      const r = await api.post<CommandSent>(`/platforms/${encodeURIComponent(id)}/clear-safe`, { reason: o.reason, waitMs: o.wait, ...(o.operator ? { operator: o.operator } : {}) });
       if (o.json) return printJson(r);
       printSent('clearSafe', r);
     }),
@@ -144,10 +144,10 @@ export function registerPlatformCommands(platform: Command): void {
         .command(`${action} <id>`)
         .description({ pause: 'hold the queue after the running experiment', resume: 'let the queue run again', abort: 'stop now: SAFE, the running experiment aborted' }[action])
         .option('--reason <text>', 'why (audited)')
-        .option('--wait <ms>', 'how long to wait for the ack, ms', '5000'),
+        .option('--wait <ms>', 'how long to wait for the ack, ms (at most 30000)', wholeNumber('wait'), 5000),
     ).action(
-      withClient(async (api, id: string, o: ApiFlags & { reason?: string; wait: string }) => {
-        const r = await api.post<CommandSent>(`/platforms/${encodeURIComponent(id)}/${action}`, { reason: o.reason ?? defaultReason(action), waitMs: Number(o.wait) });
+      withClient(async (api, id: string, o: ApiFlags & { reason?: string; wait: number }) => {
+        const r = await api.post<CommandSent>(`/platforms/${encodeURIComponent(id)}/${action}`, { reason: o.reason ?? defaultReason(action), waitMs: o.wait });
         if (o.json) return printJson(r);
         printSent(action, r);
       }),
