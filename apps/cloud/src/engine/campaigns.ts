@@ -8,9 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { createConditionSpace } from '@sdfl/chemistry';
+import { createConditionSpace, planFlows } from '@sdfl/chemistry';
 import type { StageSpec } from '@sdfl/optimizer';
-import { FEATURE_NAMES, platformIdSchema } from '@sdfl/protocol';
+import { FEATURE_NAMES, platformIdSchema, type Limits } from '@sdfl/protocol';
 import type { CloudDrizzle } from '../db/open.js';
 import { auditLog, campaigns, events, experiments, platforms } from '../db/schema.js';
 import { DEFAULT_SCHEDULE, parseSchedule, ScheduleError, STAGE_POLICIES } from './schedule.js';
@@ -90,7 +90,15 @@ export async function createCampaign(db: CloudDrizzle, input: CampaignInput, act
   if (c.platform) {
     const [p] = await db.select().from(platforms).where(eq(platforms.id, c.platform));
     if (!p) problems.push(`platform: no platform '${c.platform}' is registered`);
-    else problems.push(...limitProblems(c.space, p.birth));
+    else problems.push(...limitProblems(c.space, p.birth, p.id));
+  }
+  if (c.pool) {
+    // A pool campaign runs on any member whose limits hold the space (startNextCampaigns checks each).
+    const members = await db.select({ id: platforms.id, birth: platforms.birth }).from(platforms).where(eq(platforms.pool, c.pool));
+    if (members.length === 0) problems.push(`pool: no platform is in pool '${c.pool}'`);
+    else if (!members.some((m) => limitProblems(c.space, m.birth, m.id).length === 0)) {
+      problems.push(`pool: no platform of pool '${c.pool}' has validated limits that hold this space`);
+    }
   }
   const prior = c.priorCampaigns ? await priorObservations(db, c.priorCampaigns, problems) : undefined;
   if (problems.length > 0 || !schedule) throw new CampaignError('INVALID', problems);
@@ -137,10 +145,11 @@ export async function startNextCampaigns(db: CloudDrizzle): Promise<string[]> {
     (await db.select({ p: campaigns.platformId }).from(campaigns).where(inArray(campaigns.status, ['running', 'paused']))).map((r) => r.p).filter((p): p is string => p !== null),
   );
   const queued = await db.select().from(campaigns).where(eq(campaigns.status, 'queued')).orderBy(asc(campaigns.queuePosition), asc(campaigns.createdAt));
-  const all = await db.select({ id: platforms.id, pool: platforms.pool, status: platforms.status, revokedAt: platforms.revokedAt }).from(platforms);
+  const all = await db.select({ id: platforms.id, pool: platforms.pool, status: platforms.status, revokedAt: platforms.revokedAt, birth: platforms.birth }).from(platforms);
   const started: string[] = [];
   for (const c of queued) {
-    const platformId = c.targetPlatform ?? all.find((p) => p.pool === c.targetPool && p.status === 'online' && p.revokedAt === null && !busy.has(p.id))?.id;
+    const fits = (p: (typeof all)[number]) => limitProblems(c.space as z.infer<typeof spaceBoundsSchema>, p.birth, p.id).length === 0;
+    const platformId = c.targetPlatform ?? all.find((p) => p.pool === c.targetPool && p.status === 'online' && p.revokedAt === null && !busy.has(p.id) && fits(p))?.id;
     if (!platformId || busy.has(platformId)) continue;
     // Two callers (the tick and a steer) may race here: the platform row lock makes "is it free?"
     // and "start this one" one step, so a platform never runs two campaigns.
@@ -203,13 +212,37 @@ export async function setCampaignStatus(
   });
 }
 
-/** The space's temperature window must lie inside the platform's validated limits (from its birth). */
-function limitProblems(space: z.infer<typeof spaceBoundsSchema>, birth: unknown): string[] {
-  const limits = (birth as { limits?: { temperature?: { minC: number; maxC: number } } } | null)?.limits?.temperature;
-  const t = space.temperatureC ?? createConditionSpace({}).config.temperatureC;
-  if (!limits) return [];
-  if (t.min < limits.minC || t.max > limits.maxC) return [`space.temperatureC: ${t.min}-${t.max} C is outside the platform's validated ${limits.minC}-${limits.maxC} C`];
-  return [];
+/**
+ * The space must lie inside a platform's validated limits (from its last birth): the temperature
+ * window, and every pump rate at every corner of the space (the flows are monotone in each input,
+ * so the corners bound them). A platform that never reported its limits cannot be checked: refused.
+ */
+export function limitProblems(spaceBounds: z.infer<typeof spaceBoundsSchema>, birth: unknown, platformId: string): string[] {
+  const limits = (birth as { limits?: Limits } | null)?.limits;
+  if (!limits) return [`platform: ${platformId} has not reported its validated limits yet (never connected); create the campaign once it has been online`];
+  const space = createConditionSpace(spaceBounds);
+  const problems: string[] = [];
+  const t = space.config.temperatureC;
+  if (t.min < limits.temperature.minC || t.max > limits.temperature.maxC) {
+    problems.push(`space.temperatureC: ${t.min}-${t.max} C is outside ${platformId}'s validated ${limits.temperature.minC}-${limits.temperature.maxC} C`);
+  }
+  const worst = new Map<string, { min: number; max: number }>();
+  for (let corner = 0; corner < 2 ** space.dim; corner++) {
+    const u = Array.from({ length: space.dim }, (_, i) => (corner >> i) & 1);
+    const plan = planFlows(space.fromCube(u), space);
+    if (!plan.plan) continue;
+    for (const [pump, rate] of Object.entries(plan.plan.ratesUlMin)) {
+      const w = worst.get(pump) ?? { min: Infinity, max: -Infinity };
+      worst.set(pump, { min: Math.min(w.min, rate), max: Math.max(w.max, rate) });
+    }
+  }
+  for (const [pump, w] of worst) {
+    const l = (limits.pumps as Record<string, { minRateUlMin: number; maxRateUlMin: number } | undefined>)[pump];
+    if (!l) continue;
+    if (w.max > l.maxRateUlMin) problems.push(`space: pump ${pump} would need up to ${w.max.toFixed(1)} uL/min; ${platformId} is validated to ${l.maxRateUlMin} uL/min`);
+    if (w.min > 0 && w.min < l.minRateUlMin) problems.push(`space: pump ${pump} would run as slow as ${w.min.toFixed(1)} uL/min; ${platformId} is validated from ${l.minRateUlMin} uL/min`);
+  }
+  return problems;
 }
 
 async function priorObservations(db: CloudDrizzle, ids: string[], problems: string[]): Promise<{ cube: number[]; value: number | null }[]> {

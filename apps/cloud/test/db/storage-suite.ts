@@ -15,6 +15,7 @@ import { addPlatform, credentialVerifier, rotateCredentials } from '../../src/en
 import { provenance } from '../../src/engine/provenance.js';
 import { CampaignStepper } from '../../src/engine/stepper.js';
 import { InlineOptimizerHost } from '../../src/optimizer-host/host.js';
+import { onlineState } from '../support/protocol-edge.js';
 
 const log = pino({ level: 'silent' });
 
@@ -79,6 +80,26 @@ export function describeStorage(name: string, target: () => StorageTarget | unde
       }
     });
 
+    it('refuses a space outside the platform validated limits, and a platform that never reported them', async () => {
+      const db = await t().open();
+      try {
+        await addPlatform(db.db, 'p-lim', { actor: 'test' });
+        await expect(createCampaign(db.db, { platform: 'p-lim', schedule: 'lhs 2' }, 'test')).rejects.toThrow(/has not reported its validated limits/);
+        const birth = onlineState() as { limits: { temperature: object; pumps: object } };
+        await db.db
+          .update(platforms)
+          .set({ birth: { ...birth, limits: { temperature: { minC: 20, maxC: 140, ceilingC: 160 }, pumps: { pfo: { minRateUlMin: 5, maxRateUlMin: 800, syringeVolumeUl: 100_000 } } } } })
+          .where(eq(platforms.id, 'p-lim'));
+        const error = (await createCampaign(db.db, { platform: 'p-lim', schedule: 'lhs 2' }, 'test').catch((e: unknown) => e)) as CampaignError;
+        expect(error.problems.join('\n')).toMatch(/100-170 C is outside p-lim's validated 20-140 C/);
+        expect(error.problems.join('\n')).toMatch(/pump pfo would need up to \d+/);
+        const ok = await createCampaign(db.db, { platform: 'p-lim', schedule: 'lhs 2', space: { temperatureC: { min: 100, max: 140 }, reactionTimeS: { min: 40, max: 42 } } }, 'test');
+        await db.db.update(campaigns).set({ status: 'cancelled' }).where(eq(campaigns.id, ok.id)); // out of the later tests' way
+      } finally {
+        await db.close();
+      }
+    });
+
     it('lists every problem of a bad campaign and stores nothing', async () => {
       const db = await t().open();
       try {
@@ -100,7 +121,7 @@ export function describeStorage(name: string, target: () => StorageTarget | unde
       try {
         await addPlatform(db.db, 'p-q1', { actor: 'test', pool: 'pool-q' });
         await addPlatform(db.db, 'p-q2', { actor: 'test', pool: 'pool-q' });
-        await db.db.update(platforms).set({ status: 'online' }).where(eq(platforms.pool, 'pool-q'));
+        await db.db.update(platforms).set({ status: 'online', birth: onlineState() }).where(eq(platforms.pool, 'pool-q'));
         const first = await createCampaign(db.db, { platform: 'p-q1', schedule: 'lhs 2' }, 'test');
         const second = await createCampaign(db.db, { platform: 'p-q1', schedule: 'lhs 2' }, 'test');
         const pooled = await createCampaign(db.db, { pool: 'pool-q', schedule: 'lhs 2' }, 'test');
@@ -121,6 +142,7 @@ export function describeStorage(name: string, target: () => StorageTarget | unde
       const b = t().concurrent ? await t().open() : a;
       try {
         await addPlatform(a.db, 'p-lock', { actor: 'test' });
+        await a.db.update(platforms).set({ birth: onlineState() }).where(eq(platforms.id, 'p-lock'));
         const c = await createCampaign(a.db, { platform: 'p-lock', schedule: 'lhs 5', seed: 4, queueDepth: 2 }, 'test');
         await startNextCampaigns(a.db);
         const one = new CampaignStepper({ db: a.db, host: new InlineOptimizerHost(), log, owner: 'process-1' });

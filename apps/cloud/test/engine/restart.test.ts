@@ -8,15 +8,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
-import { experiments, results } from '../../src/db/schema.js';
+import { experiments, platforms, results } from '../../src/db/schema.js';
 import { createCampaign } from '../../src/engine/campaigns.js';
 import { addPlatform } from '../../src/engine/platforms.js';
 import { until } from '../support/cloud.js';
 import { freePort } from '../support/free-port.js';
-import { ProtocolEdge } from '../support/protocol-edge.js';
+import { onlineState, ProtocolEdge } from '../support/protocol-edge.js';
 
 const BIN = fileURLToPath(new URL('../../bin/sdfl.js', import.meta.url));
 const PLANNED = 8;
@@ -36,6 +36,8 @@ async function run(killAfter: number | null): Promise<{ cubes: number[][]; exper
   const port = await freePort();
   const setup = await openDatabase({ url: join(dir, 'db') });
   const creds = await addPlatform(setup.db, 'rig-r', { actor: 'test' });
+  // As if it had been online before (its validated limits are known).
+  await setup.db.update(platforms).set({ birth: onlineState() }).where(eq(platforms.id, 'rig-r'));
   await createCampaign(setup.db, { platform: 'rig-r', schedule: 'lhs 4 -> ei 4', seed: 11, queueDepth: 1 }, 'test');
   await setup.close();
   let cloud = serve(dir, port);
