@@ -61,6 +61,14 @@ async function rowsWritten() {
 }
 
 describe('studies API: rules', () => {
+  it('lists the study, event and model routes in the OpenAPI document', async () => {
+    const doc = (await (await call('GET', '/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    for (const p of ['/studies', '/studies/{id}', '/studies/{id}/ask', '/studies/{id}/tell', '/studies/{id}/best', '/studies/{id}/observations', '/events', '/campaigns/{id}/models', '/campaigns/{id}/models/{version}/report', '/campaigns/{id}/models/{version}/snapshot']) {
+      expect(Object.keys(doc.paths)).toContain(p);
+    }
+    expect(Object.keys(doc.paths['/studies/{id}']!).sort()).toEqual(['delete', 'get']);
+  });
+
   it('refuses bad bodies with a message per field and writes nothing', async () => {
     const before = await rowsWritten();
     const cases: [unknown, string][] = [

@@ -151,7 +151,7 @@ async function mapErrors<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof StudyServiceError) throw new ApiError(error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'CONFLICT', error.message);
     const e = error as { name?: string; code?: string; message?: string };
     // The optimizer refused the request itself (e.g. a told id it does not know): the caller's fault.
-    if (e.name === 'StudyError' || e.name === 'OptimizerHostError' && ['UNKNOWN_ID', 'ALREADY_TOLD', 'INVALID_RESULT', 'INVALID_OPTIONS'].includes(e.code ?? '')) {
+    if (e.name === 'StudyError' || (e.name === 'OptimizerHostError' && ['UNKNOWN_ID', 'ALREADY_TOLD', 'INVALID_RESULT', 'INVALID_OPTIONS'].includes(e.code ?? ''))) {
       throw new ApiError('CONFLICT', e.message ?? 'optimizer refused');
     }
     throw error;
