@@ -1,8 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, campaigns, experiments } from '../../src/db/schema.js';
+import { auditLog, campaigns, experiments, platforms } from '../../src/db/schema.js';
+import { addPlatform } from '../../src/engine/platforms.js';
 import { until } from '../support/cloud.js';
-import type { ProtocolEdge } from '../support/protocol-edge.js';
+import { onlineState, type ProtocolEdge } from '../support/protocol-edge.js';
 import { startHarness, type Harness } from './api-harness.js';
 
 let h: Harness;
@@ -10,6 +11,9 @@ let edge: ProtocolEdge;
 beforeAll(async () => {
   h = await startHarness();
   edge = await h.edge('rig-a', { autoRun: false });
+  // A pool member that was online once (its limits are known) but is offline now: pool campaigns queue.
+  await addPlatform(h.cloud.db.db, 'rig-p', { actor: 'test', pool: 'elsewhere' });
+  await h.cloud.db.db.update(platforms).set({ birth: onlineState(), status: 'offline' }).where(eq(platforms.id, 'rig-p'));
 }, 60_000);
 afterAll(() => h.stop());
 
@@ -22,7 +26,7 @@ describe('campaign create', () => {
     expect(v.status).toBe(403);
     const bad = await h.call('POST', '/campaigns', 'sci', { platform: 'rig-a', schedule: 'lhs x -> zz 3', space: { temperatureC: { min: 20, max: 190 } } });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.fields['space.temperatureC'].join(' ')).toMatch(/outside the platform's validated 25-180/);
+    expect(bad.body.error.fields['space.temperatureC'].join(' ')).toMatch(/outside rig-a's validated 25-180/);
     expect(bad.body.error.fields.schedule.length).toBeGreaterThanOrEqual(1);
     const shape = await h.call('POST', '/campaigns', 'sci', { schedule: 7, queueDepth: -1 });
     expect(shape.status).toBe(400);
