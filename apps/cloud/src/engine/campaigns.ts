@@ -8,11 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { createConditionSpace, planFlows } from '@sdfl/chemistry';
+import { type Condition, createConditionSpace, CUBE_TOLERANCE, planFlows } from '@sdfl/chemistry';
 import type { StageSpec } from '@sdfl/optimizer';
 import { FEATURE_NAMES, platformIdSchema, type Limits } from '@sdfl/protocol';
 import type { CloudDrizzle } from '../db/open.js';
-import { auditLog, campaigns, events, experiments, platforms } from '../db/schema.js';
+import { auditLog, campaigns, events, experiments, modelSnapshots, platforms } from '../db/schema.js';
 import { DEFAULT_SCHEDULE, parseSchedule, ScheduleError, STAGE_POLICIES } from './schedule.js';
 
 const bounds = z.object({ min: z.number().finite(), max: z.number().finite() });
@@ -52,6 +52,8 @@ export const campaignInputSchema = z
     surrogate: z.enum(['enn', 'gp', 'auto']).optional(),
     /** Informed prior: every finished experiment of earlier campaigns on the same space. */
     priorCampaigns: z.array(z.string().min(1)).max(20).optional(),
+    /** Informed prior: an earlier campaign's twin (a stored model version; default its latest), same space only. */
+    priorModel: z.object({ campaign: z.string().min(1), version: z.int().min(0).optional() }).optional(),
   })
   .refine((c) => (c.platform === undefined) !== (c.pool === undefined), { message: 'give exactly one of platform or pool', path: ['platform'] });
 
@@ -100,7 +102,8 @@ export async function createCampaign(db: CloudDrizzle, input: CampaignInput, act
       problems.push(`pool: no platform of pool '${c.pool}' has validated limits that hold this space`);
     }
   }
-  const prior = c.priorCampaigns ? await priorObservations(db, c.priorCampaigns, problems) : undefined;
+  const prior = c.priorCampaigns ? await priorObservations(db, c.priorCampaigns, c.space, problems) : undefined;
+  const model = c.priorModel ? await priorModel(db, c.priorModel, c.space, problems) : undefined;
   if (problems.length > 0 || !schedule) throw new CampaignError('INVALID', problems);
   const id = `c-${randomBytes(4).toString('hex')}`;
   const [{ position } = { position: 0 }] = await db
@@ -117,7 +120,7 @@ export async function createCampaign(db: CloudDrizzle, input: CampaignInput, act
         space: c.space,
         objective: c.objective,
         schedule,
-        prior: prior ? { observations: prior, campaigns: c.priorCampaigns } : null,
+        prior: prior || model ? { ...(prior ? { observations: prior, campaigns: c.priorCampaigns } : {}), ...(model ? { model: model.snapshot, modelFrom: { campaign: model.campaign, version: model.version } } : {}) } : null,
         optimizer: c.surrogate ? { surrogate: c.surrogate } : null,
         seed: c.seed ?? randomBytes(4).readUInt32BE() % 2 ** 31,
         targetPlatform: c.platform ?? null,
@@ -245,14 +248,39 @@ export function limitProblems(spaceBounds: z.infer<typeof spaceBoundsSchema>, bi
   return problems;
 }
 
-async function priorObservations(db: CloudDrizzle, ids: string[], problems: string[]): Promise<{ cube: number[]; value: number | null }[]> {
+/**
+ * Every finished experiment of earlier campaigns, placed in the new campaign's space by its
+ * physical condition (campaigns may have different bounds); those outside the new space are left out.
+ */
+async function priorObservations(db: CloudDrizzle, ids: string[], spaceBounds: z.infer<typeof spaceBoundsSchema>, problems: string[]): Promise<{ cube: number[]; value: number | null }[]> {
   const found = await db.select({ id: campaigns.id }).from(campaigns).where(inArray(campaigns.id, ids));
   for (const id of ids) if (!found.some((f) => f.id === id)) problems.push(`priorCampaigns: no campaign '${id}'`);
   const rows = await db
-    .select({ cube: experiments.cube, value: experiments.value, status: experiments.status })
+    .select({ condition: experiments.condition, value: experiments.value, status: experiments.status })
     .from(experiments)
     .where(and(inArray(experiments.campaignId, ids), inArray(experiments.status, ['done', 'failed'])));
-  return rows.map((r) => ({ cube: r.cube as number[], value: r.status === 'done' ? r.value : null }));
+  const space = createConditionSpace(spaceBounds);
+  return rows
+    .map((r) => ({ cube: space.toCube(r.condition as Condition), value: r.status === 'done' ? r.value : null }))
+    .filter((o) => o.cube.every((x) => x >= -CUBE_TOLERANCE && x <= 1 + CUBE_TOLERANCE))
+    .map((o) => ({ ...o, cube: o.cube.map((x) => Math.min(1, Math.max(0, x))) }));
+}
+
+/** An earlier campaign's model version as the informed prior; it transfers only to the same space. */
+async function priorModel(db: CloudDrizzle, from: { campaign: string; version?: number | undefined }, spaceBounds: unknown, problems: string[]): Promise<{ snapshot: unknown; campaign: string; version: number } | undefined> {
+  const [source] = await db.select({ space: campaigns.space }).from(campaigns).where(eq(campaigns.id, from.campaign));
+  if (!source) return void problems.push(`priorModel.campaign: no campaign '${from.campaign}'`);
+  if (JSON.stringify(createConditionSpace(source.space as never).dimensions) !== JSON.stringify(createConditionSpace(spaceBounds as never).dimensions)) {
+    return void problems.push(`priorModel: campaign ${from.campaign} has another condition space; a model transfers only to the same space (use priorCampaigns to transfer its data)`);
+  }
+  const [m] = await db
+    .select()
+    .from(modelSnapshots)
+    .where(and(eq(modelSnapshots.campaignId, from.campaign), ...(from.version === undefined ? [] : [eq(modelSnapshots.version, from.version)])))
+    .orderBy(desc(modelSnapshots.version))
+    .limit(1);
+  if (!m) return void problems.push(`priorModel: campaign ${from.campaign} has no model${from.version === undefined ? '' : ` version ${from.version}`}`);
+  return { snapshot: m.snapshot, campaign: from.campaign, version: m.version };
 }
 
 /** Filters of {@link listCampaigns}; all optional, combined with AND. */

@@ -263,7 +263,7 @@ export class CampaignStepper {
 
 /** The study a campaign row describes. */
 export function studySpec(c: CampaignRow): StudySpec {
-  const prior = c.prior as { observations?: { cube: number[]; value: number | null }[] } | null;
+  const prior = c.prior as { observations?: { cube: number[]; value: number | null }[]; model?: unknown } | null;
   const optimizer = c.optimizer as { surrogate?: StudySpec['surrogate'] } | null;
   return {
     campaignId: c.id,
@@ -272,6 +272,7 @@ export function studySpec(c: CampaignRow): StudySpec {
     schedule: c.schedule as StageSpec[],
     seed: c.seed,
     ...(prior?.observations ? { priorObservations: prior.observations } : {}),
+    ...(prior?.model ? { priorModel: prior.model } : {}),
     ...(optimizer?.surrogate ? { surrogate: optimizer.surrogate } : {}),
   };
 }

@@ -18,6 +18,8 @@ export interface StudySpec {
   readonly seed: number;
   /** Observations transferred from earlier campaigns (cube + value, null for a failure). */
   readonly priorObservations?: readonly { cube: number[]; value: number | null }[];
+  /** Informed prior: an earlier campaign's serialized model (same space), used until local data suffice. */
+  readonly priorModel?: unknown;
   /** Surrogate of a new study (a restored one keeps the kind its state records). Default: the optimizer's. */
   readonly surrogate?: SurrogateKind;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { type Condition, type ConditionSpace, createConditionSpace } from '@sdfl/chemistry';
-import { createStudy, restoreStudy, type Study, type StudyState } from '@sdfl/optimizer';
+import { createStudy, loadSurrogate, restoreStudy, type Study, type StudyState } from '@sdfl/optimizer';
 import type { AdvanceRequest, AdvanceResponse, ModelInfo, StudySpec } from './protocol.js';
 
 /** The worker does not hold this version live: send the stored state. */
@@ -29,7 +29,7 @@ export class StudyCache {
     const fromVersion = request.state?.version ?? 0;
     const hit = cached !== undefined && request.state !== null && cached.version === fromVersion;
     if (!hit && request.state !== null && request.state.state === undefined) throw new StateNeededError(spec.campaignId, fromVersion);
-    const live = hit ? cached : this.#open(spec, request.state?.state ?? null);
+    const live = hit ? cached : await this.#open(spec, request.state?.state ?? null);
     // Until committed, the cached study is ahead of the database: drop it so that a failed commit
     // (the engine retries from the stored state) never reuses it.
     this.#studies.delete(spec.campaignId);
@@ -55,8 +55,10 @@ export class StudyCache {
     this.#studies.delete(campaignId);
   }
 
-  #open(spec: StudySpec, state: StudyState | null) {
+  async #open(spec: StudySpec, state: StudyState | null) {
     const space = createConditionSpace(spec.space);
+    const model = !state && spec.priorModel ? await loadSurrogate(spec.priorModel) : undefined;
+    const prior = { ...(spec.priorObservations?.length ? { observations: spec.priorObservations } : {}), ...(model ? { model } : {}) };
     const study = state
       ? restoreStudy<Condition>(state, { space })
       : createStudy<Condition>({
@@ -66,7 +68,7 @@ export class StudyCache {
           seed: spec.seed,
           idPrefix: 'exp',
           ...(spec.surrogate ? { surrogate: spec.surrogate } : {}),
-          ...(spec.priorObservations?.length ? { prior: { observations: spec.priorObservations } } : {}),
+          ...(Object.keys(prior).length > 0 ? { prior } : {}),
         });
     return { version: 0, study, space };
   }

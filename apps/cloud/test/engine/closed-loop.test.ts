@@ -50,4 +50,28 @@ describe('closed loop over aedes + PGlite with a protocol-faithful platform', ()
     expect(new Set(edge.commands.filter((m) => m.body.type === 'enqueue').map((m) => m.id)).size).toBe(8);
     expect(edge.results).toHaveLength(8);
   });
+
+  it('starts an informed campaign from an earlier one: its data and its twin; a twin does not transfer to another space', async () => {
+    cloud = await startTestCloud();
+    const creds = await addPlatform(cloud.db.db, 'rig-p', { actor: 'test' });
+    const edge = new ProtocolEdge({ platformId: 'rig-p', url: cloud.mqttUrl, password: creds.password, runMs: 10 });
+    edges.push(edge);
+    await edge.start();
+    await until(async () => (await cloud!.db.db.query.platforms.findFirst({ where: (p, { eq }) => eq(p.id, 'rig-p') }))?.status === 'online', 10_000, 'birth');
+    const first = await cloud.engine.createCampaign({ platform: 'rig-p', schedule: 'lhs 6 -> ei 2', seed: 2, queueDepth: 0 }, 'test');
+    await campaignStatus(cloud, first.id, 'done', 120_000);
+    const bad = await cloud.engine
+      .createCampaign({ platform: 'rig-p', schedule: 'ei 2', priorModel: { campaign: first.id }, space: { temperatureC: { min: 110, max: 160 } } }, 'test')
+      .catch((e: unknown) => e as Error);
+    expect((bad as Error).message).toMatch(/transfers only to the same space/);
+    const informed = await cloud.engine.createCampaign({ platform: 'rig-p', schedule: 'ei 3', seed: 4, priorCampaigns: [first.id], priorModel: { campaign: first.id } }, 'test');
+    await campaignStatus(cloud, informed.id, 'done', 120_000);
+    const rows = await cloud.db.db.select().from(experiments).where(eq(experiments.campaignId, informed.id)).orderBy(asc(experiments.seq));
+    // The first pick comes from the transferred twin (model version 0), not from space filling.
+    expect(rows[0]!.policy).toBe('ei');
+    expect(rows[0]!.modelVersion).toBe(0);
+    expect(rows[0]!.predictedMean).not.toBeNull();
+    const [state] = await cloud.db.db.select().from(studyStates).where(eq(studyStates.campaignId, informed.id)).orderBy(asc(studyStates.version)).limit(1);
+    expect((state!.state as { observations: { source: string }[] }).observations.filter((o) => o.source === 'prior')).toHaveLength(8);
+  }, 200_000);
 });
