@@ -18,7 +18,9 @@ export interface Harness {
   readonly app: ReturnType<typeof createApp>;
   readonly tokens: Record<UserName, string>;
   /** A JSON request; returns the status and the parsed body (or text). */
-  call(method: string, path: string, as?: UserName | string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** `as` is a user name of {@link USERS} or a raw token. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are checked by the tests' assertions
+  call(method: string, path: string, as?: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Registers a platform through the register and connects a protocol-faithful edge as it. */
   edge(id: string, options?: Partial<ProtocolEdgeOptions>): Promise<ProtocolEdge>;
   stop(): Promise<void>;

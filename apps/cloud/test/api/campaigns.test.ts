@@ -26,7 +26,7 @@ describe('campaign create', () => {
     expect(v.status).toBe(403);
     const bad = await h.call('POST', '/campaigns', 'sci', { platform: 'rig-a', schedule: 'lhs x -> zz 3', space: { temperatureC: { min: 20, max: 190 } } });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.fields['space.temperatureC'].join(' ')).toMatch(/outside rig-a's validated 25-180/);
+    expect((bad.body.error.fields['space.temperatureC'] as string[]).join(' ')).toMatch(/outside rig-a's validated 25-180/);
     expect(bad.body.error.fields.schedule.length).toBeGreaterThanOrEqual(1);
     const shape = await h.call('POST', '/campaigns', 'sci', { schedule: 7, queueDepth: -1 });
     expect(shape.status).toBe(400);
@@ -70,10 +70,11 @@ describe('campaign list and get', () => {
     await edge.complete([...edge.held.keys()].slice(0, 1));
     const p = await until(async () => {
       const g = await h.call('GET', `/campaigns/${ids.a}`, 'vic');
-      return g.body.progress.best ? g.body.progress : undefined;
+      const progress = g.body.progress as { best: { value: number; condition: object } | null };
+      return progress.best ?? undefined;
     }, 10_000, 'one done');
-    expect(p.best.value).toBeGreaterThan(0);
-    expect(p.best.condition).toHaveProperty('temperatureC');
+    expect(p.value).toBeGreaterThan(0);
+    expect(p.condition).toHaveProperty('temperatureC');
     expect((await h.call('GET', '/campaigns/c-none', 'vic')).status).toBe(404);
   });
 });
@@ -104,7 +105,7 @@ describe('campaign steering', () => {
     expect((await h.call('PUT', '/platforms/rig-a/campaign-order', 'sci', { reason: 'C first', order: [ids.c, ids.b] })).status).toBe(403);
     const missing = await h.call('PUT', '/platforms/rig-a/campaign-order', 'ada', { reason: 'C first', order: [ids.c] });
     expect(missing.status).toBe(409);
-    expect(missing.body.error.fields.order.join(' ')).toMatch(new RegExp(`'${ids.b}' is missing`));
+    expect((missing.body.error.fields.order as string[]).join(' ')).toMatch(new RegExp(`'${ids.b}' is missing`));
     expect((await h.call('PUT', '/platforms/rig-a/campaign-order', 'ada', { reason: 'x', order: [ids.c, ids.c, ids.b] })).status).toBe(409);
     expect((await h.call('PUT', '/platforms/ghost/campaign-order', 'ada', { reason: 'x', order: [] })).status).toBe(404);
     const r = await h.call('PUT', '/platforms/rig-a/campaign-order', 'ada', { reason: 'C is urgent', order: [ids.c, ids.b] });

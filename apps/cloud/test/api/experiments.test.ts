@@ -105,7 +105,7 @@ describe('export over real HTTP (streamed)', () => {
       const { done, value } = await reader.read();
       if (done) break;
       chunks += 1;
-      text += new TextDecoder().decode(value);
+      text += new TextDecoder().decode(value as Uint8Array);
     }
     const lines = text.trimEnd().split('\n').slice(1);
     expect(lines).toHaveLength(n);

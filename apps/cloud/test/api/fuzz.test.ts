@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/api/identity.js';
-import { campaigns } from '../../src/db/schema.js';
+import { apiTokens, auditLog, campaigns, commands, events, experiments, modelSnapshots, platforms, results, studyStates, users } from '../../src/db/schema.js';
 import { pendingApprovals } from '../../src/engine/approvals.js';
 import { until } from '../support/cloud.js';
 import { startHarness, type Harness } from './api-harness.js';
@@ -20,12 +20,12 @@ let gated = '';
 let plain = '';
 let proposed = '';
 
-const TABLES = ['users', 'api_tokens', 'platforms', 'campaigns', 'experiments', 'results', 'commands', 'events', 'audit_log', 'study_states', 'model_snapshots'];
+const TABLES = { users, apiTokens, platforms, campaigns, experiments, results, commands, events, auditLog, studyStates, modelSnapshots };
 
 async function snapshot(): Promise<string> {
   const db = h.cloud.db.db;
   const counts: Record<string, number> = {};
-  for (const t of TABLES) counts[t] = Number(((await db.execute(sql.raw(`select count(*)::int as n from ${t}`))) as unknown as { rows: { n: number }[] }).rows[0]!.n);
+  for (const [name, table] of Object.entries(TABLES)) counts[name] = await db.$count(table);
   const rows = await db.execute(
     sql.raw(`select json_build_object(
       'c', (select json_agg(json_build_object('id', id, 's', status, 'q', queue_position, 'm', max_consecutive_failures) order by id) from campaigns),
@@ -140,7 +140,7 @@ describe('fuzz: hostile input changes nothing and is always a 4xx', () => {
         fc.asyncProperty(hostileBody(route), async ({ body, raw }) => {
           const status = await send(route.method, route.path(), token, body, raw);
           seen.push(status);
-          expect(status, `${route.method} ${route.path()} ${raw ? String(body) : JSON.stringify(body).slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+          expect(status, `${route.method} ${route.path()} ${raw ? (body as string) : JSON.stringify(body).slice(0, 200)}`).toBeGreaterThanOrEqual(400);
           expect(status).toBeLessThan(500);
           expect(status).not.toBe(429);
         }),

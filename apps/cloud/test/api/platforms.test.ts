@@ -52,7 +52,8 @@ describe('platform register', () => {
     await edge.publishRaw('event', edge.encode('event', { type: 'alarm', code: 'SYRINGE_LOW_WARNING', severity: 'warning', message: 'csOleate below 20 uL' }).payload);
     const p = await until(async () => {
       const r = await h.call('GET', '/platforms/rig-live', 'vic');
-      return r.body.temperature && r.body.activeAlarms.length === 1 ? r.body : undefined;
+      const body = r.body as { temperature: unknown; activeAlarms: { type: string }[]; lastSeenAt: string | null };
+      return body.temperature && body.activeAlarms.length === 1 ? body : undefined;
     }, 10_000, 'telemetry and alarm');
     expect(p).toMatchObject({ status: 'online', temperature: { pvC: 141.5, spC: 140 }, reagentsUl: { cuI: 800, csOleate: 12.5 }, limits: { temperature: { minC: 25, maxC: 180 } } });
     expect(p.activeAlarms[0]).toMatchObject({ type: 'alarm', severity: 'warning', body: { code: 'SYRINGE_LOW_WARNING' } });

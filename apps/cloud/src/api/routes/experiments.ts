@@ -150,10 +150,14 @@ async function* pages(db: CloudDrizzle, campaignId: string, withSpectra: boolean
   }
 }
 
+/** The `reason` of a stored failure body, if it has one. */
+function failureReason(f: unknown): string | undefined {
+  return f !== null && typeof f === 'object' && 'reason' in f && typeof f.reason === 'string' ? f.reason : undefined;
+}
+
 function csvLine(e: Row, r: Partial<ResultRow> | undefined): string {
   const cond = (e.condition ?? {}) as Record<string, unknown>;
   const features = (r?.features ?? {}) as Record<string, unknown>;
-  const failure = (e.failure ?? r?.failure ?? null) as { reason?: string } | null;
   return [
     e.id,
     e.seq,
@@ -169,7 +173,7 @@ function csvLine(e: Row, r: Partial<ResultRow> | undefined): string {
     e.predictedStd,
     e.modelVersion,
     ...FEATURE_NAMES.map((k) => features[k]),
-    failure?.reason,
+    failureReason(e.failure ?? r?.failure),
     e.reviewedBy,
     iso(e.createdAt),
     iso(e.startedAt),

@@ -97,8 +97,8 @@ const clearSafe = createRoute({
   responses: { 202: { description: 'sent', content: { 'application/json': { schema: commandSent } } }, ...errorResponses('VALIDATION', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND') },
 });
 
-const ACTIONS = ['pause', 'resume', 'abort'] as const;
-const control = (action: (typeof ACTIONS)[number]) =>
+type ControlAction = 'pause' | 'resume' | 'abort';
+const control = (action: ControlAction) =>
   createRoute({
     method: 'post',
     path: `/platforms/{id}/${action}`,
@@ -124,7 +124,7 @@ export function platformRoutes(deps: ApiDeps) {
     const ack = wait > 0 ? ((await engine.ackOf(commandId, wait)) ?? null) : null;
     return { platformId, commandId, ack };
   };
-  const controlHandler = (action: (typeof ACTIONS)[number]) => async (c: Context<ApiEnv>, id: string, reason: string, wait: number) => {
+  const controlHandler = (action: ControlAction) => async (c: Context<ApiEnv>, id: string, reason: string, wait: number) => {
     const p = c.get('principal');
     requireRole(p, 'scientist');
     await mustExist(id);
