@@ -9,7 +9,7 @@ import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { BodyInput } from '@sdfl/protocol';
 import type { CloudDrizzle } from '../db/open.js';
-import { campaigns, commands, experiments, platforms } from '../db/schema.js';
+import { campaigns, commands, events, experiments, platforms } from '../db/schema.js';
 import type { CloudLink } from '../mqtt/cloud-link.js';
 
 /** Options of {@link Dispatcher}. */
@@ -58,6 +58,8 @@ export class Dispatcher {
           .set({ status: 'dispatched', commandId: id, dispatchedAt: new Date() })
           .where(and(eq(experiments.id, e.id), eq(experiments.status, 'queued')))
           .returning({ id: experiments.id });
+        // SSE feed (API /events): the experiment was sent to its platform.
+        if (moved.length > 0) await tx.insert(events).values({ source: 'cloud', platformId, campaignId: e.campaignId, experimentId: e.id, type: 'experimentStatus', body: { status: 'dispatched', commandId: id }, at: new Date() });
         return moved.length > 0;
       });
       if (commandId) sent += 1;
