@@ -73,6 +73,13 @@ export function createApp(deps: ApiDeps) {
     }),
   );
   app.use('*', bearerAuth({ db: deps.db, publicPaths: ['/healthz', '/readyz', ...PUBLIC_DOC_PATHS] }));
+  // PostgreSQL text cannot hold NUL: refuse it in any body up front (a 400, never a 500 later).
+  app.use('*', async (c, next) => {
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && /\\u0000|\u0000/.test(await c.req.text())) {
+      throw new ApiError('VALIDATION', 'text fields may not contain the NUL character', { '(body)': ['contains \\u0000'] });
+    }
+    return next();
+  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'an API token from `sdfl token create`' });
   const routes = app
     .route('/', healthRoutes(deps))

@@ -200,12 +200,13 @@ export async function setCampaignStatus(
       .returning();
     let withdrawn: string[] = [];
     if (action === 'cancel') {
-      // Experiments the edge does not hold yet are withdrawn here; what it holds is cancelled by command.
+      // Experiments the edge does not hold yet (queued, or waiting for approval) are withdrawn here;
+      // what it holds is cancelled by command.
       withdrawn = (
         await tx
           .update(experiments)
           .set({ status: 'withdrawn', finishedAt: new Date() })
-          .where(and(eq(experiments.campaignId, id), eq(experiments.status, 'queued'), isNull(experiments.toldAt)))
+          .where(and(eq(experiments.campaignId, id), inArray(experiments.status, ['queued', 'proposed']), isNull(experiments.toldAt)))
           .returning({ id: experiments.id })
       ).map((r) => r.id);
     }

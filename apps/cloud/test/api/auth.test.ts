@@ -84,6 +84,14 @@ describe('API authentication', () => {
     expect(big.status).toBe(413);
   });
 
+  it('refuses NUL characters in any body with a 400 (PostgreSQL text cannot hold them)', async () => {
+    const post = (body: string) => app.request('/tokens', { method: 'POST', body, headers: { authorization: `Bearer ${tokens.ada}`, 'content-type': 'application/json' } });
+    const r = await post(JSON.stringify({ label: 'a\u0000b' }));
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ error: { code: 'VALIDATION', message: /NUL/ } });
+    expect((await post(JSON.stringify({ label: 'fine' }))).status).toBe(201);
+  });
+
   it('never writes a token or a password into the logs', async () => {
     expect(logged.join('\n')).not.toMatch(/sdfl_[A-Za-z0-9_-]{20,}/);
     for (const t of Object.values(tokens)) expect(logged.join('\n')).not.toContain(t);
