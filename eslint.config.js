@@ -2,6 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+/** One import style across the repo (this block is repeated where a folder sets its own restricted imports). */
+const NO_JS_SUFFIX = { regex: '^\\.{1,2}/.*\\.js$', message: 'Relative imports carry no .js suffix (docs/conventions.md §10).' };
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/coverage/**', '**/dist/**', '**/drizzle/**'] },
   js.configs.recommended,
@@ -16,6 +19,7 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [NO_JS_SUFFIX] }],
     },
   },
   {
@@ -36,6 +40,7 @@ export default tseslint.config(
           patterns: [
             { group: ['@sdfl/sim/*', '@tensorflow/*'], message: 'The edge outside src/sim/ must not load the simulator or tfjs.' },
             { regex: '^\\.{1,2}/(.*/)?sim/', message: 'Load the sim mode lazily: import("./sim/...") inside the --sim branch.' },
+            NO_JS_SUFFIX,
           ],
         },
       ],

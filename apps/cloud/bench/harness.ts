@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import type { BodyInput } from '@sdfl/protocol';
-import { startCloud, type RunningCloud } from '../src/cloud.js';
-import { loadCloudConfig } from '../src/config.js';
-import { platforms } from '../src/db/schema.js';
-import { requirePostgres, startPostgres } from '../test/support/postgres.js';
-import { waitFor } from './stats.js';
+import { startCloud, type RunningCloud } from '../src/cloud';
+import { loadCloudConfig } from '../src/config';
+import { platforms } from '../src/db/schema';
+import { requirePostgres, startPostgres } from '../test/support/postgres';
+import { waitFor } from './stats';
 
 /**
  * The bench's database: PGlite in memory (`memory://`), PGlite in a fresh temporary folder (on

@@ -11,10 +11,10 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { describeDb, postgresAvailable, type BenchDbKind } from './harness.js';
-import { runIngest, type IngestRun } from './ingest.js';
-import { runLatency, type LatencyRun } from './latency.js';
-import { ms, printTable, rounded, sleep } from './stats.js';
+import { describeDb, postgresAvailable, type BenchDbKind } from './harness';
+import { runIngest, type IngestRun } from './ingest';
+import { runLatency, type LatencyRun } from './latency';
+import { ms, printTable, rounded, sleep } from './stats';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

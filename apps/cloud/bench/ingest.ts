@@ -12,11 +12,11 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { count, inArray } from 'drizzle-orm';
 import { createConditionSpace } from '@sdfl/chemistry';
 import { decode } from '@sdfl/protocol';
-import { campaigns, experiments, results } from '../src/db/schema.js';
-import { addPlatform } from '../src/engine/platforms.js';
-import { ProtocolEdge } from '../test/support/protocol-edge.js';
-import { startBenchCloud, waitOnline, fullResultBody, type BenchCloud, type BenchDbKind } from './harness.js';
-import { summarize, type Summary } from './stats.js';
+import { campaigns, experiments, results } from '../src/db/schema';
+import { addPlatform } from '../src/engine/platforms';
+import { ProtocolEdge } from '../test/support/protocol-edge';
+import { startBenchCloud, waitOnline, fullResultBody, type BenchCloud, type BenchDbKind } from './harness';
+import { summarize, type Summary } from './stats';
 
 export interface IngestRound {
   readonly platforms: number;

@@ -6,11 +6,11 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { desc, eq } from 'drizzle-orm';
-import { modelSnapshots, studyStates } from '../src/db/schema.js';
-import { addPlatform } from '../src/engine/platforms.js';
-import { startBenchCloud, waitOnline, type BenchDbKind } from './harness.js';
-import { PacedPlatform } from './paced-platform.js';
-import { sleep, summarize, type Summary } from './stats.js';
+import { modelSnapshots, studyStates } from '../src/db/schema';
+import { addPlatform } from '../src/engine/platforms';
+import { startBenchCloud, waitOnline, type BenchDbKind } from './harness';
+import { PacedPlatform } from './paced-platform';
+import { sleep, summarize, type Summary } from './stats';
 
 /** Figures of one measurement window. */
 export interface WindowFigures {

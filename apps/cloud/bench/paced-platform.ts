@@ -14,8 +14,8 @@ import { performance } from 'node:perf_hooks';
 import type { Condition } from '@sdfl/chemistry';
 import { createSender, decode, topics } from '@sdfl/protocol';
 import type { MqttClient } from 'mqtt';
-import { connectAsPlatform, onlineState, smoothPeak } from '../test/support/protocol-edge.js';
-import { fullResultBody } from './harness.js';
+import { connectAsPlatform, onlineState, smoothPeak } from '../test/support/protocol-edge';
+import { fullResultBody } from './harness';
 
 /** One decision as the platform saw it. */
 export interface DecisionSample {

@@ -8,8 +8,8 @@
  *   approvals|watch|pause|resume|cancel, sdfl approve|reject, sdfl export, sdfl study create|list|show|ask|tell
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { registerClientCommands } from './client/index.js';
-import { ConfigError, loadCloudConfig, type CloudConfigInput } from './config.js';
+import { registerClientCommands } from './client/index';
+import { ConfigError, loadCloudConfig, type CloudConfigInput } from './config';
 
 const positiveInt = (name: string) => (v: string) => {
   const n = Number(v);
@@ -30,7 +30,7 @@ program
   .option('--data-dir <dir>', 'where the database, edge data and logs go (default .data/demo/<time>)')
   .action(async (o: { platforms: number; schedule?: string; speed: number; seed: number; dataDir?: string; surrogate?: string }) => {
     if (o.surrogate && !['gp', 'enn', 'auto'].includes(o.surrogate)) program.error(`--surrogate must be gp, enn or auto, got '${o.surrogate}'`);
-    const { runDemo } = await import('./demo/run-demo.js');
+    const { runDemo } = await import('./demo/run-demo');
     const abort = new AbortController();
     const onSignal = () => abort.abort();
     process.once('SIGINT', onSignal);
@@ -51,7 +51,7 @@ program
   .option('--api-port <port>', 'HTTP API port (env SDFL_API_PORT)')
   .action(async (o: { dataDir?: string; databaseUrl?: string; mqttUrl?: string; mqttHost?: string; mqttPort?: string; apiHost?: string; apiPort?: string }) => {
     const config = configOrExit({ dataDir: o.dataDir, databaseUrl: o.databaseUrl, mqttUrl: o.mqttUrl, mqttHost: o.mqttHost, mqttPort: o.mqttPort, apiHost: o.apiHost, apiPort: o.apiPort });
-    const { startCloud } = await import('./cloud.js');
+    const { startCloud } = await import('./cloud');
     const cloud = await startCloud(config);
     console.log(`sdfl serve: database ${cloud.db.location} (${cloud.db.kind}), broker ${cloud.mqttUrl}, API ${cloud.api?.url ?? '-'}`);
     await new Promise<void>((resolve) => {
@@ -65,9 +65,9 @@ const platform = program.command('platform').description('the fleet register (HT
 registerClientCommands(program, platform);
 
 /** Opens the database of the configured data folder (or DATABASE_URL), runs `fn`, closes it. */
-async function withDatabase<T>(o: { dataDir?: string; databaseUrl?: string }, fn: (db: import('./db/open.js').CloudDb) => Promise<T>): Promise<T> {
+async function withDatabase<T>(o: { dataDir?: string; databaseUrl?: string }, fn: (db: import('./db/open').CloudDb) => Promise<T>): Promise<T> {
   const config = configOrExit({ dataDir: o.dataDir, databaseUrl: o.databaseUrl });
-  const { openDatabase } = await import('./db/open.js');
+  const { openDatabase } = await import('./db/open');
   const db = await openDatabase({ url: config.databaseUrl });
   try {
     return await fn(db);
@@ -86,7 +86,7 @@ dbOptions(
     .description('create a user and print a first API token (shown once)')
     .requiredOption('--role <role>', 'admin | scientist | viewer'),
 ).action(async (name: string, o: { role: string; dataDir?: string; databaseUrl?: string }) => {
-  const { addUser, createToken, ROLES } = await import('./api/identity.js');
+  const { addUser, createToken, ROLES } = await import('./api/identity');
   if (!(ROLES as readonly string[]).includes(o.role)) program.error(`--role must be one of ${ROLES.join(', ')}`);
   await withDatabase(o, async (db) => {
     await addUser(db.db, name, o.role as (typeof ROLES)[number], process.env.USER ?? 'cli');
@@ -105,7 +105,7 @@ dbOptions(
     .option('--days <n>', 'days until it expires (0 = never)', positiveIntOrZero, 90)
     .option('--label <text>', 'what the token is for'),
 ).action(async (o: { user: string; days: number; label?: string; dataDir?: string; databaseUrl?: string }) => {
-  const { createToken } = await import('./api/identity.js');
+  const { createToken } = await import('./api/identity');
   await withDatabase(o, async (db) => {
     const t = await createToken(db.db, o.user, { actor: process.env.USER ?? 'cli', ttlDays: o.days === 0 ? null : o.days, ...(o.label ? { label: o.label } : {}) });
     console.log(`token ${t.id} for ${o.user} (shown only now, expires ${t.expiresAt?.toISOString() ?? 'never'}):\n  ${t.token}`);

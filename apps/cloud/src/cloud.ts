@@ -8,17 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { pino, type Logger } from 'pino';
-import { startApiServer, type ApiServer } from './api/server.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
-import { CLOUD_USERNAME } from './broker/identity.js';
-import { generateSecret } from './broker/secrets.js';
-import type { CloudConfig } from './config.js';
-import { openDatabase, type CloudDb } from './db/open.js';
-import { meta } from './db/schema.js';
-import { Engine } from './engine/engine.js';
-import { credentialVerifier } from './engine/platforms.js';
-import { CloudLink } from './mqtt/cloud-link.js';
-import { InlineOptimizerHost, WorkerOptimizerHost, type OptimizerHost } from './optimizer-host/host.js';
+import { startApiServer, type ApiServer } from './api/server';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded';
+import { CLOUD_USERNAME } from './broker/identity';
+import { generateSecret } from './broker/secrets';
+import type { CloudConfig } from './config';
+import { openDatabase, type CloudDb } from './db/open';
+import { meta } from './db/schema';
+import { Engine } from './engine/engine';
+import { credentialVerifier } from './engine/platforms';
+import { CloudLink } from './mqtt/cloud-link';
+import { InlineOptimizerHost, WorkerOptimizerHost, type OptimizerHost } from './optimizer-host/host';
 
 /** A running cloud. */
 export interface RunningCloud {

@@ -9,22 +9,22 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
-import type { CloudDrizzle } from '../db/open.js';
-import type { Engine } from '../engine/engine.js';
-import { bearerAuth, type AuthVariables } from './auth.js';
-import { docsRoutes, PUBLIC_DOC_PATHS } from './routes/docs.js';
-import { ApiError, fieldMessages } from './errors.js';
-import { healthRoutes } from './routes/health.js';
-import { meRoutes } from './routes/me.js';
-import { studyRoutes } from './routes/studies.js';
-import { eventRoutes } from './routes/events.js';
-import { modelRoutes } from './routes/models.js';
-import { approvalRoutes } from './routes/approvals.js';
-import { campaignRoutes } from './routes/campaigns.js';
-import { experimentRoutes } from './routes/experiments.js';
-import { platformRoutes } from './routes/platforms.js';
-import { tokenRoutes } from './routes/tokens.js';
-import { userRoutes } from './routes/users.js';
+import type { CloudDrizzle } from '../db/open';
+import type { Engine } from '../engine/engine';
+import { bearerAuth, type AuthVariables } from './auth';
+import { docsRoutes, PUBLIC_DOC_PATHS } from './routes/docs';
+import { ApiError, fieldMessages } from './errors';
+import { healthRoutes } from './routes/health';
+import { meRoutes } from './routes/me';
+import { studyRoutes } from './routes/studies';
+import { eventRoutes } from './routes/events';
+import { modelRoutes } from './routes/models';
+import { approvalRoutes } from './routes/approvals';
+import { campaignRoutes } from './routes/campaigns';
+import { experimentRoutes } from './routes/experiments';
+import { platformRoutes } from './routes/platforms';
+import { tokenRoutes } from './routes/tokens';
+import { userRoutes } from './routes/users';
 
 /** What the routes need. */
 export interface ApiDeps {
@@ -75,7 +75,7 @@ export function createApp(deps: ApiDeps) {
   app.use('*', bearerAuth({ db: deps.db, publicPaths: ['/healthz', '/readyz', ...PUBLIC_DOC_PATHS] }));
   // PostgreSQL text cannot hold NUL: refuse it in any body up front (a 400, never a 500 later).
   app.use('*', async (c, next) => {
-    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && /\\u0000|\u0000/.test(await c.req.text())) {
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && hasNul(await c.req.text())) {
       throw new ApiError('VALIDATION', 'text fields may not contain the NUL character', { '(body)': ['contains \\u0000'] });
     }
     return next();
@@ -89,6 +89,9 @@ export function createApp(deps: ApiDeps) {
   docsRoutes(app);
   return routes;
 }
+
+/** A NUL character, raw or as a JSON `\u0000` escape. */
+const hasNul = (text: string): boolean => text.includes('\\u0000') || text.includes(String.fromCharCode(0));
 
 /** The app's type, for typed clients (`hc<AppType>`). */
 export type AppType = ReturnType<typeof createApp>;

@@ -6,10 +6,10 @@
  * @module
  */
 import type { MiddlewareHandler } from 'hono';
-import type { CloudDrizzle } from '../db/open.js';
-import { ApiError } from './errors.js';
-import { checkToken, type Principal, type Role } from './identity.js';
-import { RateLimiter } from './rate-limit.js';
+import type { CloudDrizzle } from '../db/open';
+import { ApiError } from './errors';
+import { checkToken, type Principal, type Role } from './identity';
+import { RateLimiter } from './rate-limit';
 
 /** Variables the auth middleware sets on the context. */
 export type AuthVariables = { principal: Principal };

@@ -8,8 +8,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { CloudDrizzle } from '../db/open.js';
-import { apiTokens, auditLog, users } from '../db/schema.js';
+import type { CloudDrizzle } from '../db/open';
+import { apiTokens, auditLog, users } from '../db/schema';
 
 /** Roles, most powerful first: admins steer everything, scientists their own campaigns, viewers read. */
 export const ROLES = ['admin', 'scientist', 'viewer'] as const;

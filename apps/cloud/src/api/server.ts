@@ -1,6 +1,6 @@
 /** Serves the API over HTTP on the configured address (loopback by default). */
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp, type ApiDeps } from './app.js';
+import { createApp, type ApiDeps } from './app';
 
 /** A listening API server. */
 export interface ApiServer {

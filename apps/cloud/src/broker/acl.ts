@@ -12,7 +12,7 @@
  * @module
  */
 import { CLOUD_TO_EDGE_KINDS, EDGE_TO_CLOUD_KINDS, TOPIC_ROOT, parseTopic, platformIdProblem, type MessageKind } from '@sdfl/protocol';
-import { describeIdentity, type BrokerIdentity } from './identity.js';
+import { describeIdentity, type BrokerIdentity } from './identity';
 
 /** Outcome of an ACL check; `reason` says why a request was denied (for the log). */
 export type AclDecision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };

@@ -7,8 +7,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
 import type { Logger } from 'pino';
-import { mayPublish, mayReceive, maySubscribe } from './acl.js';
-import { clientIdProblem, describeIdentity, type BrokerIdentity, type CredentialVerifier } from './identity.js';
+import { mayPublish, mayReceive, maySubscribe } from './acl';
+import { clientIdProblem, describeIdentity, type BrokerIdentity, type CredentialVerifier } from './identity';
 
 /** CONNACK return codes (MQTT 3.1.1 section 3.2.2.3). */
 const CONNACK = { IDENTIFIER_REJECTED: 2, SERVER_UNAVAILABLE: 3, BAD_USERNAME_OR_PASSWORD: 4 } as const satisfies Record<

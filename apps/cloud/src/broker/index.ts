@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { generateSecret, hashSecret, verifySecret } from './secrets.js';
+export { generateSecret, hashSecret, verifySecret } from './secrets';
 export {
   CLOUD_USERNAME,
   PLATFORM_CLIENT_ID_PREFIX,
@@ -14,9 +14,9 @@ export {
   platformClientId,
   type BrokerIdentity,
   type CredentialVerifier,
-} from './identity.js';
-export { mayPublish, mayReceive, maySubscribe, topicFilterProblem, type AclDecision } from './acl.js';
-export { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded.js';
+} from './identity';
+export { mayPublish, mayReceive, maySubscribe, topicFilterProblem, type AclDecision } from './acl';
+export { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded';
 export {
   MOSQUITTO_ACL_FILE,
   MOSQUITTO_PASSWORD_FILE,
@@ -29,4 +29,4 @@ export {
   writeMosquittoFiles,
   type MosquittoCloudUser,
   type MosquittoPlatformUser,
-} from './mosquitto-files.js';
+} from './mosquitto-files';

@@ -10,7 +10,7 @@ import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLOUD_TO_EDGE_KINDS, EDGE_TO_CLOUD_KINDS, TOPIC_ROOT } from '@sdfl/protocol';
-import { brokerPlatformIdProblem, CLOUD_USERNAME } from './identity.js';
+import { brokerPlatformIdProblem, CLOUD_USERNAME } from './identity';
 
 /** File names inside the Mosquitto folder. */
 export const MOSQUITTO_PASSWORD_FILE = 'passwords';

@@ -5,13 +5,13 @@
  * @module
  */
 import type { Command } from 'commander';
-import { registerApprovalCommands } from './commands/approvals.js';
-import { registerCampaignCommands } from './commands/campaigns.js';
-import { registerExportCommand } from './commands/export.js';
-import { registerPlatformCommands } from './commands/platforms.js';
-import { registerStudyCommands } from './commands/studies.js';
+import { registerApprovalCommands } from './commands/approvals';
+import { registerCampaignCommands } from './commands/campaigns';
+import { registerExportCommand } from './commands/export';
+import { registerPlatformCommands } from './commands/platforms';
+import { registerStudyCommands } from './commands/studies';
 
-export { ApiClient, ApiClientError, clientFrom, DEFAULT_API_URL } from './http.js';
+export { ApiClient, ApiClientError, clientFrom, DEFAULT_API_URL } from './http';
 
 /** Adds every client command: `platform` sub-commands to `platform`, the rest to `program`. */
 export function registerClientCommands(program: Command, platform: Command): void {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ApiClientError, type ApiClient } from './http.js';
+import { ApiClientError, type ApiClient } from './http';
 
 /** One event of the stream: its id (monotonic), type and JSON data. */
 export interface StreamEvent {

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { ApiClient } from './http.js';
-import { streamEvents } from './sse.js';
-import { FINAL_CAMPAIGN_STATUSES, progressLine, type CampaignView, type ProgressView } from './views.js';
+import type { ApiClient } from './http';
+import { streamEvents } from './sse';
+import { FINAL_CAMPAIGN_STATUSES, progressLine, type CampaignView, type ProgressView } from './views';
 
 /** A campaign and its progress as `GET /campaigns/{id}` returns them. */
 export interface CampaignDetail {

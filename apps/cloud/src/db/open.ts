@@ -7,8 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { yieldingPglite } from './pglite-yield.js';
-import * as schema from './schema.js';
+import { yieldingPglite } from './pglite-yield';
+import * as schema from './schema';
 
 /** The drizzle handle both drivers give, typed with the schema. */
 export type CloudDrizzle = PgDatabase<PgQueryResultHKT, typeof schema>;

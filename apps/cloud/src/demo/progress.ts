@@ -8,8 +8,8 @@
 import { asc, eq } from 'drizzle-orm';
 import { createConditionSpace, type Condition, type ConditionSpace } from '@sdfl/chemistry';
 import type { StageSpec } from '@sdfl/optimizer';
-import type { CloudDrizzle } from '../db/open.js';
-import { campaigns, experiments, platforms } from '../db/schema.js';
+import type { CloudDrizzle } from '../db/open';
+import { campaigns, experiments, platforms } from '../db/schema';
 
 /** One campaign's progress. */
 export interface CampaignProgress {

@@ -11,14 +11,14 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
-import { startCloud, type RunningCloud } from '../cloud.js';
-import { loadCloudConfig } from '../config.js';
-import { platforms } from '../db/schema.js';
-import { addPlatform } from '../engine/platforms.js';
-import { DEFAULT_SCHEDULE } from '../engine/schedule.js';
-import { spawnSimEdge, type SimEdge } from './edge-process.js';
-import { campaignProgress, describeCondition, progressLine, type CampaignProgress } from './progress.js';
-import { trueFraction } from './sim-truth.js';
+import { startCloud, type RunningCloud } from '../cloud';
+import { loadCloudConfig } from '../config';
+import { platforms } from '../db/schema';
+import { addPlatform } from '../engine/platforms';
+import { DEFAULT_SCHEDULE } from '../engine/schedule';
+import { spawnSimEdge, type SimEdge } from './edge-process';
+import { campaignProgress, describeCondition, progressLine, type CampaignProgress } from './progress';
+import { trueFraction } from './sim-truth';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {

@@ -9,9 +9,9 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { type Condition, createConditionSpace, CUBE_TOLERANCE } from '@sdfl/chemistry';
-import type { CloudDrizzle } from '../db/open.js';
-import { auditLog, campaigns, experiments } from '../db/schema.js';
-import { CampaignError } from './campaigns.js';
+import type { CloudDrizzle } from '../db/open';
+import { auditLog, campaigns, experiments } from '../db/schema';
+import { CampaignError } from './campaigns';
 
 export type ExperimentRow = typeof experiments.$inferSelect;
 

@@ -11,9 +11,9 @@ import { z } from 'zod';
 import { type Condition, createConditionSpace, CUBE_TOLERANCE, planFlows } from '@sdfl/chemistry';
 import type { StageSpec } from '@sdfl/optimizer';
 import { FEATURE_NAMES, platformIdSchema, type Limits } from '@sdfl/protocol';
-import type { CloudDrizzle } from '../db/open.js';
-import { auditLog, campaigns, events, experiments, modelSnapshots, platforms } from '../db/schema.js';
-import { DEFAULT_SCHEDULE, parseSchedule, ScheduleError, STAGE_POLICIES } from './schedule.js';
+import type { CloudDrizzle } from '../db/open';
+import { auditLog, campaigns, events, experiments, modelSnapshots, platforms } from '../db/schema';
+import { DEFAULT_SCHEDULE, parseSchedule, ScheduleError, STAGE_POLICIES } from './schedule';
 
 const bounds = z.object({ min: z.number().finite(), max: z.number().finite() });
 

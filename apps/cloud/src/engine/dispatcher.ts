@@ -8,9 +8,9 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { BodyInput } from '@sdfl/protocol';
-import type { CloudDrizzle } from '../db/open.js';
-import { campaigns, commands, events, experiments, platforms } from '../db/schema.js';
-import type { CloudLink } from '../mqtt/cloud-link.js';
+import type { CloudDrizzle } from '../db/open';
+import { campaigns, commands, events, experiments, platforms } from '../db/schema';
+import type { CloudLink } from '../mqtt/cloud-link';
 
 /** Options of {@link Dispatcher}. */
 export interface DispatcherOptions {

@@ -10,16 +10,16 @@ import { EventEmitter } from 'node:events';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { createDecoder, type DecodeResult } from '@sdfl/protocol';
-import type { CloudDrizzle } from '../db/open.js';
-import { auditLog, campaigns, commands, experiments, modelSnapshots, platforms } from '../db/schema.js';
-import type { CloudLink } from '../mqtt/cloud-link.js';
-import type { OptimizerHost } from '../optimizer-host/host.js';
-import { reviewExperiment, type ExperimentRow, type Review } from './approvals.js';
-import { createCampaign, setCampaignStatus, startNextCampaigns, type CampaignInput, type CampaignRow } from './campaigns.js';
-import { Dispatcher } from './dispatcher.js';
-import { Ingest, type IngestOutcome } from './ingest.js';
-import { Receipts } from './receipts.js';
-import { CampaignStepper, type StepOutcome } from './stepper.js';
+import type { CloudDrizzle } from '../db/open';
+import { auditLog, campaigns, commands, experiments, modelSnapshots, platforms } from '../db/schema';
+import type { CloudLink } from '../mqtt/cloud-link';
+import type { OptimizerHost } from '../optimizer-host/host';
+import { reviewExperiment, type ExperimentRow, type Review } from './approvals';
+import { createCampaign, setCampaignStatus, startNextCampaigns, type CampaignInput, type CampaignRow } from './campaigns';
+import { Dispatcher } from './dispatcher';
+import { Ingest, type IngestOutcome } from './ingest';
+import { Receipts } from './receipts';
+import { CampaignStepper, type StepOutcome } from './stepper';
 
 /** Options of {@link Engine}. */
 export interface EngineOptions {

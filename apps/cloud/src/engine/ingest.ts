@@ -8,8 +8,8 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Message } from '@sdfl/protocol';
-import type { CloudDrizzle } from '../db/open.js';
-import { commands, events, experiments, platforms, results } from '../db/schema.js';
+import type { CloudDrizzle } from '../db/open';
+import { commands, events, experiments, platforms, results } from '../db/schema';
 
 /** What the engine must do after a message was stored. */
 export type IngestOutcome =

@@ -7,8 +7,8 @@
  * @module
  */
 import { and, desc, eq, gt, inArray, isNotNull } from 'drizzle-orm';
-import type { CloudDrizzle } from '../db/open.js';
-import { events, experiments, platforms } from '../db/schema.js';
+import type { CloudDrizzle } from '../db/open';
+import { events, experiments, platforms } from '../db/schema';
 
 /** One alarm or interlock trip raised since SAFE was last cleared. */
 export interface ActiveAlarm {

@@ -6,10 +6,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { brokerPlatformIdProblem, CLOUD_USERNAME, type BrokerIdentity, type CredentialVerifier } from '../broker/identity.js';
-import { generateSecret, hashSecret, verifySecret } from '../broker/secrets.js';
-import type { CloudDrizzle } from '../db/open.js';
-import { auditLog, platforms } from '../db/schema.js';
+import { brokerPlatformIdProblem, CLOUD_USERNAME, type BrokerIdentity, type CredentialVerifier } from '../broker/identity';
+import { generateSecret, hashSecret, verifySecret } from '../broker/secrets';
+import type { CloudDrizzle } from '../db/open';
+import { auditLog, platforms } from '../db/schema';
 
 /** Credentials issued to a platform: give them to its edge agent; they are not shown again. */
 export interface IssuedCredentials {

@@ -7,8 +7,8 @@
  * @module
  */
 import { and, asc, eq } from 'drizzle-orm';
-import type { CloudDrizzle } from '../db/open.js';
-import { campaigns, commands, experiments, modelSnapshots, results } from '../db/schema.js';
+import type { CloudDrizzle } from '../db/open';
+import { campaigns, commands, experiments, modelSnapshots, results } from '../db/schema';
 
 /** Everything known about how an experiment came to be and what it measured. */
 export interface Provenance {

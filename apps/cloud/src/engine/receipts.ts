@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { MAX_RECEIPT_IDS } from '@sdfl/protocol';
-import type { CloudLink } from '../mqtt/cloud-link.js';
+import type { CloudLink } from '../mqtt/cloud-link';
 
 /** Batches and publishes receipts. */
 export class Receipts {

@@ -14,10 +14,10 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Objective, StageSpec, StudyState } from '@sdfl/optimizer';
-import type { CloudDrizzle } from '../db/open.js';
-import { campaigns, events, experiments, modelSnapshots, results, studyStates } from '../db/schema.js';
-import type { OptimizerHost } from '../optimizer-host/host.js';
-import type { AdvanceResponse, AdvanceStep, StudySpec } from '../optimizer-host/protocol.js';
+import type { CloudDrizzle } from '../db/open';
+import { campaigns, events, experiments, modelSnapshots, results, studyStates } from '../db/schema';
+import type { OptimizerHost } from '../optimizer-host/host';
+import type { AdvanceResponse, AdvanceStep, StudySpec } from '../optimizer-host/protocol';
 
 /** What the engine does after a step. */
 export interface StepOutcome {

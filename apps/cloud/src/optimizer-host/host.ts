@@ -7,11 +7,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { LabAdvanceRequest, LabAdvanceResponse, TwinReport, TwinRequest } from './lab-protocol.js';
-import { LabStudyCache } from './lab-study-ops.js';
-import type { AdvanceRequest, AdvanceResponse, FromWorker, ToWorker, WorkerResponses } from './protocol.js';
-import { StudyCache } from './study-ops.js';
-import { twinReport } from './twin-ops.js';
+import type { LabAdvanceRequest, LabAdvanceResponse, TwinReport, TwinRequest } from './lab-protocol';
+import { LabStudyCache } from './lab-study-ops';
+import type { AdvanceRequest, AdvanceResponse, FromWorker, ToWorker, WorkerResponses } from './protocol';
+import { StudyCache } from './study-ops';
+import { twinReport } from './twin-ops';
 
 /** Runs study advances somewhere off the caller's critical path. */
 export interface OptimizerHost {

@@ -5,8 +5,8 @@
  * @module
  */
 import { createStudy, restoreStudy, type CubeSpace, type Study, type StudyState } from '@sdfl/optimizer';
-import type { LabAdvanceRequest, LabAdvanceResponse, LabParameter, LabStudySpec } from './lab-protocol.js';
-import { StateNeededError } from './study-ops.js';
+import type { LabAdvanceRequest, LabAdvanceResponse, LabParameter, LabStudySpec } from './lab-protocol';
+import { StateNeededError } from './study-ops';
 
 /**
  * The cube space of named parameters: coordinate i maps linearly onto [min_i, max_i]; an integer

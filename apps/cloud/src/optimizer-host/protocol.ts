@@ -6,7 +6,7 @@
  */
 import type { ChemistryConfigInput, Condition } from '@sdfl/chemistry';
 import type { Objective, StageSpec, StudyProgress, StudyState, Suggestion, SurrogateKind } from '@sdfl/optimizer';
-import type { LabAdvanceRequest, LabAdvanceResponse, TwinReport, TwinRequest } from './lab-protocol.js';
+import type { LabAdvanceRequest, LabAdvanceResponse, TwinReport, TwinRequest } from './lab-protocol';
 
 /** What the worker needs to build or restore a campaign's study. */
 export interface StudySpec {

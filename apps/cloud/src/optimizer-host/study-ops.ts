@@ -6,7 +6,7 @@
  */
 import { type Condition, type ConditionSpace, createConditionSpace } from '@sdfl/chemistry';
 import { createStudy, loadSurrogate, restoreStudy, type Study, type StudyState } from '@sdfl/optimizer';
-import type { AdvanceRequest, AdvanceResponse, ModelInfo, StudySpec } from './protocol.js';
+import type { AdvanceRequest, AdvanceResponse, ModelInfo, StudySpec } from './protocol';
 
 /** The worker does not hold this version live: send the stored state. */
 export class StateNeededError extends Error {

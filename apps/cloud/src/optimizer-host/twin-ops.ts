@@ -21,7 +21,7 @@ import {
   type SurrogateFactory,
   type TrainingData,
 } from '@sdfl/optimizer';
-import type { TwinReport, TwinRequest } from './lab-protocol.js';
+import type { TwinReport, TwinRequest } from './lab-protocol';
 
 /** Fewest successful observations a report needs (an 80/20 split and a 2-fold must both train). */
 export const TWIN_MIN_POINTS = 5;

@@ -3,10 +3,10 @@
  * the engine on the main thread stay responsive while a model trains.
  */
 import { parentPort } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from './protocol.js';
-import { LabStudyCache } from './lab-study-ops.js';
-import { StudyCache } from './study-ops.js';
-import { twinReport } from './twin-ops.js';
+import type { FromWorker, ToWorker } from './protocol';
+import { LabStudyCache } from './lab-study-ops';
+import { StudyCache } from './study-ops';
+import { twinReport } from './twin-ops';
 
 const port = parentPort!;
 const cache = new StudyCache();

@@ -11,10 +11,10 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { StageSpec, StudyState, SurrogateKind } from '@sdfl/optimizer';
-import type { CloudDrizzle } from '../db/open.js';
-import { auditLog, labStudies, labStudyStates, labTrials } from '../db/schema.js';
-import type { OptimizerHost } from '../optimizer-host/host.js';
-import type { LabAdvanceRequest, LabAdvanceResponse, LabParameter, LabStep, LabStudySpec } from '../optimizer-host/lab-protocol.js';
+import type { CloudDrizzle } from '../db/open';
+import { auditLog, labStudies, labStudyStates, labTrials } from '../db/schema';
+import type { OptimizerHost } from '../optimizer-host/host';
+import type { LabAdvanceRequest, LabAdvanceResponse, LabParameter, LabStep, LabStudySpec } from '../optimizer-host/lab-protocol';
 
 export type StudyRow = typeof labStudies.$inferSelect;
 export type TrialRow = typeof labTrials.$inferSelect;

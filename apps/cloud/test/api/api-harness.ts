@@ -3,12 +3,12 @@
  * it, one user per role (plus a second scientist) with a token each, and a small request helper.
  */
 import type { Logger } from 'pino';
-import { createApp } from '../../src/api/app.js';
-import { addUser, createToken } from '../../src/api/identity.js';
-import type { RunningCloud } from '../../src/cloud.js';
-import { addPlatform } from '../../src/engine/platforms.js';
-import { startTestCloud, until } from '../support/cloud.js';
-import { ProtocolEdge, type ProtocolEdgeOptions } from '../support/protocol-edge.js';
+import { createApp } from '../../src/api/app';
+import { addUser, createToken } from '../../src/api/identity';
+import type { RunningCloud } from '../../src/cloud';
+import { addPlatform } from '../../src/engine/platforms';
+import { startTestCloud, until } from '../support/cloud';
+import { ProtocolEdge, type ProtocolEdgeOptions } from '../support/protocol-edge';
 
 export const USERS = { ada: 'admin', sci: 'scientist', sam: 'scientist', vic: 'viewer' } as const;
 export type UserName = keyof typeof USERS;

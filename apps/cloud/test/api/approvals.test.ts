@@ -1,10 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConditionSpace } from '@sdfl/chemistry';
-import { auditLog, experiments } from '../../src/db/schema.js';
-import { until } from '../support/cloud.js';
-import { ProtocolEdge } from '../support/protocol-edge.js';
-import { startHarness, type Harness } from './api-harness.js';
+import { auditLog, experiments } from '../../src/db/schema';
+import { until } from '../support/cloud';
+import { ProtocolEdge } from '../support/protocol-edge';
+import { startHarness, type Harness } from './api-harness';
 
 let h: Harness;
 let edge: ProtocolEdge | undefined;

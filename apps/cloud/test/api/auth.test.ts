@@ -2,11 +2,11 @@ import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.js';
-import { addUser, createToken, revokeToken } from '../../src/api/identity.js';
-import type { RunningCloud } from '../../src/cloud.js';
-import { apiTokens } from '../../src/db/schema.js';
-import { startTestCloud } from '../support/cloud.js';
+import { createApp } from '../../src/api/app';
+import { addUser, createToken, revokeToken } from '../../src/api/identity';
+import type { RunningCloud } from '../../src/cloud';
+import { apiTokens } from '../../src/db/schema';
+import { startTestCloud } from '../support/cloud';
 
 let cloud: RunningCloud;
 let app: ReturnType<typeof createApp>;

@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, campaigns, experiments, platforms } from '../../src/db/schema.js';
-import { addPlatform } from '../../src/engine/platforms.js';
-import { until } from '../support/cloud.js';
-import { onlineState, type ProtocolEdge } from '../support/protocol-edge.js';
-import { startHarness, type Harness } from './api-harness.js';
+import { auditLog, campaigns, experiments, platforms } from '../../src/db/schema';
+import { addPlatform } from '../../src/engine/platforms';
+import { until } from '../support/cloud';
+import { onlineState, type ProtocolEdge } from '../support/protocol-edge';
+import { startHarness, type Harness } from './api-harness';
 
 let h: Harness;
 let edge: ProtocolEdge;

@@ -1,14 +1,14 @@
 import { asc, gt, max } from 'drizzle-orm';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEnv } from '../../src/api/app.js';
-import { addUser, createToken } from '../../src/api/identity.js';
-import { eventRoutes } from '../../src/api/routes/events.js';
-import type { RunningCloud } from '../../src/cloud.js';
-import { events } from '../../src/db/schema.js';
-import { addPlatform } from '../../src/engine/platforms.js';
-import { campaignStatus, startTestCloud, until } from '../support/cloud.js';
-import { ProtocolEdge } from '../support/protocol-edge.js';
+import type { ApiEnv } from '../../src/api/app';
+import { addUser, createToken } from '../../src/api/identity';
+import { eventRoutes } from '../../src/api/routes/events';
+import type { RunningCloud } from '../../src/cloud';
+import { events } from '../../src/db/schema';
+import { addPlatform } from '../../src/engine/platforms';
+import { campaignStatus, startTestCloud, until } from '../support/cloud';
+import { ProtocolEdge } from '../support/protocol-edge';
 
 let cloud: RunningCloud;
 let token: string;

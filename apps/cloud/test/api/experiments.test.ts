@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaigns, experiments } from '../../src/db/schema.js';
-import { EXPORT_PAGE } from '../../src/api/routes/experiments.js';
-import { campaignStatus } from '../support/cloud.js';
-import { startHarness, type Harness } from './api-harness.js';
+import { campaigns, experiments } from '../../src/db/schema';
+import { EXPORT_PAGE } from '../../src/api/routes/experiments';
+import { campaignStatus } from '../support/cloud';
+import { startHarness, type Harness } from './api-harness';
 
 let h: Harness;
 let campaignId: string;

@@ -9,11 +9,11 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../../src/api/identity.js';
-import { apiTokens, auditLog, campaigns, commands, events, experiments, modelSnapshots, platforms, results, studyStates, users } from '../../src/db/schema.js';
-import { pendingApprovals } from '../../src/engine/approvals.js';
-import { until } from '../support/cloud.js';
-import { startHarness, type Harness } from './api-harness.js';
+import { createToken } from '../../src/api/identity';
+import { apiTokens, auditLog, campaigns, commands, events, experiments, modelSnapshots, platforms, results, studyStates, users } from '../../src/db/schema';
+import { pendingApprovals } from '../../src/engine/approvals';
+import { until } from '../support/cloud';
+import { startHarness, type Harness } from './api-harness';
 
 let h: Harness;
 let gated = '';

@@ -1,13 +1,13 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSurrogate } from '@sdfl/optimizer';
-import { createApp } from '../../src/api/app.js';
-import { addUser, createToken } from '../../src/api/identity.js';
-import type { RunningCloud } from '../../src/cloud.js';
-import { modelSnapshots, twinReports } from '../../src/db/schema.js';
-import { addPlatform } from '../../src/engine/platforms.js';
-import { campaignStatus, startTestCloud, until } from '../support/cloud.js';
-import { ProtocolEdge } from '../support/protocol-edge.js';
+import { createApp } from '../../src/api/app';
+import { addUser, createToken } from '../../src/api/identity';
+import type { RunningCloud } from '../../src/cloud';
+import { modelSnapshots, twinReports } from '../../src/db/schema';
+import { addPlatform } from '../../src/engine/platforms';
+import { campaignStatus, startTestCloud, until } from '../support/cloud';
+import { ProtocolEdge } from '../support/protocol-edge';
 
 let cloud: RunningCloud;
 let app: ReturnType<typeof createApp>;

@@ -2,10 +2,10 @@ import { desc, eq } from 'drizzle-orm';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSender, topics } from '@sdfl/protocol';
-import { auditLog, commands, platforms } from '../../src/db/schema.js';
-import { until } from '../support/cloud.js';
-import { ProtocolEdge } from '../support/protocol-edge.js';
-import { startHarness, type Harness } from './api-harness.js';
+import { auditLog, commands, platforms } from '../../src/db/schema';
+import { until } from '../support/cloud';
+import { ProtocolEdge } from '../support/protocol-edge';
+import { startHarness, type Harness } from './api-harness';
 
 let h: Harness;
 beforeAll(async () => {

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.js';
-import { addUser, createToken } from '../../src/api/identity.js';
-import type { RunningCloud } from '../../src/cloud.js';
-import { auditLog, labStudies, labStudyStates, labTrials } from '../../src/db/schema.js';
-import { startTestCloud } from '../support/cloud.js';
+import { createApp } from '../../src/api/app';
+import { addUser, createToken } from '../../src/api/identity';
+import type { RunningCloud } from '../../src/cloud';
+import { auditLog, labStudies, labStudyStates, labTrials } from '../../src/db/schema';
+import { startTestCloud } from '../support/cloud';
 
 const dir = mkdtempSync(join(tmpdir(), 'sdfl-studies-'));
 let cloud: RunningCloud;

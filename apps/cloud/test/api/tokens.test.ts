@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiTokens, auditLog } from '../../src/db/schema.js';
-import { startHarness, type Harness } from './api-harness.js';
+import { apiTokens, auditLog } from '../../src/db/schema';
+import { startHarness, type Harness } from './api-harness';
 
 let h: Harness;
 const logged: string[] = [];

@@ -4,9 +4,9 @@
  * suites: each backend only says how to start a broker for a set of users.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generateSecret } from '../../src/broker/secrets.js';
-import { platformClientId } from '../../src/broker/identity.js';
-import { connectClient, connectCloud, connectOutcome, connectPlatform, options, settle, type TestClient } from './clients.js';
+import { generateSecret } from '../../src/broker/secrets';
+import { platformClientId } from '../../src/broker/identity';
+import { connectClient, connectCloud, connectOutcome, connectPlatform, options, settle, type TestClient } from './clients';
 
 /** The users every backend is started with. */
 export interface BrokerUsers {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { CLOUD_TO_EDGE_KINDS, EDGE_TO_CLOUD_KINDS, MESSAGE_KINDS, topicFor } from '@sdfl/protocol';
 import { describe, expect, it } from 'vitest';
-import { mayPublish, mayReceive, maySubscribe, topicFilterProblem } from '../../src/broker/acl.js';
-import { brokerPlatformIdProblem, clientIdProblem, platformClientId, type BrokerIdentity } from '../../src/broker/identity.js';
+import { mayPublish, mayReceive, maySubscribe, topicFilterProblem } from '../../src/broker/acl';
+import { brokerPlatformIdProblem, clientIdProblem, platformClientId, type BrokerIdentity } from '../../src/broker/identity';
 
 const cloud: BrokerIdentity = { kind: 'cloud' };
 const rigA: BrokerIdentity = { kind: 'platform', platformId: 'rig-a' };

@@ -2,7 +2,7 @@
  * Real mqtt.js clients (MQTT 3.1.1) for the broker tests, with bounded waits.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { platformClientId } from '../../src/broker/identity.js';
+import { platformClientId } from '../../src/broker/identity';
 
 /** A connected client plus everything it received, in order. */
 export interface TestClient {

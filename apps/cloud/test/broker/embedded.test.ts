@@ -4,11 +4,11 @@
  */
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/broker/embedded.js';
-import { CLOUD_USERNAME, platformClientId, type BrokerIdentity, type CredentialVerifier } from '../../src/broker/identity.js';
-import { generateSecret, hashSecret, verifySecret } from '../../src/broker/secrets.js';
-import { describeBrokerAccess, type BrokerUsers } from './access-suite.js';
-import { connectCloud, connectOutcome, connectPlatform, options, settle, within } from './clients.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/broker/embedded';
+import { CLOUD_USERNAME, platformClientId, type BrokerIdentity, type CredentialVerifier } from '../../src/broker/identity';
+import { generateSecret, hashSecret, verifySecret } from '../../src/broker/secrets';
+import { describeBrokerAccess, type BrokerUsers } from './access-suite';
+import { connectCloud, connectOutcome, connectPlatform, options, settle, within } from './clients';
 
 const silent = pino({ level: 'silent' });
 

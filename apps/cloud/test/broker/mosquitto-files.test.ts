@@ -9,7 +9,7 @@ import {
   removePlatformFromMosquitto,
   setMosquittoCloudUser,
   writeMosquittoFiles,
-} from '../../src/broker/mosquitto-files.js';
+} from '../../src/broker/mosquitto-files';
 
 describe('Mosquitto files', () => {
   let dir: string;

@@ -9,18 +9,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { platformClientId } from '../../src/broker/identity.js';
+import { platformClientId } from '../../src/broker/identity';
 import {
   addPlatformToMosquitto,
   mosquittoPasswordLine,
   removePlatformFromMosquitto,
   setMosquittoCloudUser,
   writeMosquittoFiles,
-} from '../../src/broker/mosquitto-files.js';
-import { generateSecret } from '../../src/broker/secrets.js';
-import { requireMosquitto, startMosquitto, type TestMosquitto } from '../support/mosquitto.js';
-import { describeBrokerAccess, type BrokerUsers } from './access-suite.js';
-import { connectCloud, connectOutcome, connectPlatform, options, settle, within } from './clients.js';
+} from '../../src/broker/mosquitto-files';
+import { generateSecret } from '../../src/broker/secrets';
+import { requireMosquitto, startMosquitto, type TestMosquitto } from '../support/mosquitto';
+import { describeBrokerAccess, type BrokerUsers } from './access-suite';
+import { connectCloud, connectOutcome, connectPlatform, options, settle, within } from './clients';
 
 const binary = requireMosquitto();
 const infraConfig = fileURLToPath(new URL('../../../../infra/cloud/mosquitto.conf', import.meta.url));

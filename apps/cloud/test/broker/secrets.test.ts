@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateSecret, hashSecret, verifySecret } from '../../src/broker/secrets.js';
+import { generateSecret, hashSecret, verifySecret } from '../../src/broker/secrets';
 
 describe('broker secrets', () => {
   it('generates URL-safe secrets of at least 128 bits, all different', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadCloudConfig } from '../../src/config.js';
+import { ConfigError, loadCloudConfig } from '../../src/config';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/sdfl.js', import.meta.url));

@@ -1,11 +1,11 @@
 /** Unit tests of the client's flag parsers and output (pure logic; the commands run in client.test.ts). */
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { editedCondition } from '../../src/client/commands/approvals.js';
-import { boundsToSpace, campaignBody } from '../../src/client/commands/campaigns.js';
-import { parseParameter } from '../../src/client/commands/studies.js';
-import { ApiClientError, clientFrom, describeError, DEFAULT_API_URL } from '../../src/client/http.js';
-import { progressLine, type CampaignView, type ProgressView } from '../../src/client/views.js';
+import { editedCondition } from '../../src/client/commands/approvals';
+import { boundsToSpace, campaignBody } from '../../src/client/commands/campaigns';
+import { parseParameter } from '../../src/client/commands/studies';
+import { ApiClientError, clientFrom, describeError, DEFAULT_API_URL } from '../../src/client/http';
+import { progressLine, type CampaignView, type ProgressView } from '../../src/client/views';
 
 describe('client flags', () => {
   it('--bound builds the nested space and refuses what is not key=min:max with numbers', () => {

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSimEdge, type SimEdge } from '../../src/demo/edge-process.js';
-import { freePort } from '../support/free-port.js';
+import { spawnSimEdge, type SimEdge } from '../../src/demo/edge-process';
+import { freePort } from '../support/free-port';
 
 const BIN = fileURLToPath(new URL('../../bin/sdfl.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sdfl-client-'));

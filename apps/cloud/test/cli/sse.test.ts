@@ -6,8 +6,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, ApiClientError } from '../../src/client/http.js';
-import { streamEvents, type StreamEvent } from '../../src/client/sse.js';
+import { ApiClient, ApiClientError } from '../../src/client/http';
+import { streamEvents, type StreamEvent } from '../../src/client/sse';
 
 const seen: { lastEventId: string | undefined; auth: string | undefined; query: string }[] = [];
 let url = '';

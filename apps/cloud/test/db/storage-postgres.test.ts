@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { openDatabase } from '../../src/db/open.js';
-import { requirePostgres, startPostgres, type TestPostgres } from '../support/postgres.js';
-import { describeStorage } from './storage-suite.js';
+import { openDatabase } from '../../src/db/open';
+import { requirePostgres, startPostgres, type TestPostgres } from '../support/postgres';
+import { describeStorage } from './storage-suite';
 
 // A real PostgreSQL (Debian's postgresql, initdb + pg_ctl on a spare loopback port). Missing
 // binaries fail under CI=true and skip elsewhere, saying what to install.

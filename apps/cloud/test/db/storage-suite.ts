@@ -7,15 +7,15 @@ import { pino } from 'pino';
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createSender, type Message } from '@sdfl/protocol';
-import type { CloudDb } from '../../src/db/open.js';
-import { auditLog, campaigns, experiments, modelSnapshots, platforms, results, studyStates } from '../../src/db/schema.js';
-import { CampaignError, createCampaign, startNextCampaigns } from '../../src/engine/campaigns.js';
-import { Ingest } from '../../src/engine/ingest.js';
-import { addPlatform, credentialVerifier, rotateCredentials } from '../../src/engine/platforms.js';
-import { provenance } from '../../src/engine/provenance.js';
-import { CampaignStepper } from '../../src/engine/stepper.js';
-import { InlineOptimizerHost } from '../../src/optimizer-host/host.js';
-import { onlineState } from '../support/protocol-edge.js';
+import type { CloudDb } from '../../src/db/open';
+import { auditLog, campaigns, experiments, modelSnapshots, platforms, results, studyStates } from '../../src/db/schema';
+import { CampaignError, createCampaign, startNextCampaigns } from '../../src/engine/campaigns';
+import { Ingest } from '../../src/engine/ingest';
+import { addPlatform, credentialVerifier, rotateCredentials } from '../../src/engine/platforms';
+import { provenance } from '../../src/engine/provenance';
+import { CampaignStepper } from '../../src/engine/stepper';
+import { InlineOptimizerHost } from '../../src/optimizer-host/host';
+import { onlineState } from '../support/protocol-edge';
 
 const log = pino({ level: 'silent' });
 

@@ -1,13 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConditionSpace, type Condition } from '@sdfl/chemistry';
-import type { RunningCloud } from '../../src/cloud.js';
-import { auditLog, experiments, studyStates } from '../../src/db/schema.js';
-import { pendingApprovals } from '../../src/engine/approvals.js';
-import { CampaignError } from '../../src/engine/campaigns.js';
-import { addPlatform } from '../../src/engine/platforms.js';
-import { campaignStatus, startTestCloud, until } from '../support/cloud.js';
-import { ProtocolEdge } from '../support/protocol-edge.js';
+import type { RunningCloud } from '../../src/cloud';
+import { auditLog, experiments, studyStates } from '../../src/db/schema';
+import { pendingApprovals } from '../../src/engine/approvals';
+import { CampaignError } from '../../src/engine/campaigns';
+import { addPlatform } from '../../src/engine/platforms';
+import { campaignStatus, startTestCloud, until } from '../support/cloud';
+import { ProtocolEdge } from '../support/protocol-edge';
 
 let cloud: RunningCloud | undefined;
 let edge: ProtocolEdge | undefined;

@@ -1,10 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningCloud } from '../../src/cloud.js';
-import { experiments, modelSnapshots, results, studyStates } from '../../src/db/schema.js';
-import { addPlatform } from '../../src/engine/platforms.js';
-import { campaignStatus, startTestCloud, until } from '../support/cloud.js';
-import { ProtocolEdge } from '../support/protocol-edge.js';
+import type { RunningCloud } from '../../src/cloud';
+import { experiments, modelSnapshots, results, studyStates } from '../../src/db/schema';
+import { addPlatform } from '../../src/engine/platforms';
+import { campaignStatus, startTestCloud, until } from '../support/cloud';
+import { ProtocolEdge } from '../support/protocol-edge';
 
 describe('closed loop over aedes + PGlite with a protocol-faithful platform', () => {
   let cloud: RunningCloud | undefined;

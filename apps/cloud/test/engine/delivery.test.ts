@@ -1,10 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningCloud } from '../../src/cloud.js';
-import { campaigns, events, experiments, results } from '../../src/db/schema.js';
-import { addPlatform } from '../../src/engine/platforms.js';
-import { campaignStatus, startTestCloud, until } from '../support/cloud.js';
-import { ProtocolEdge, type ProtocolEdgeOptions } from '../support/protocol-edge.js';
+import type { RunningCloud } from '../../src/cloud';
+import { campaigns, events, experiments, results } from '../../src/db/schema';
+import { addPlatform } from '../../src/engine/platforms';
+import { campaignStatus, startTestCloud, until } from '../support/cloud';
+import { ProtocolEdge, type ProtocolEdgeOptions } from '../support/protocol-edge';
 
 let cloud: RunningCloud | undefined;
 const edges: ProtocolEdge[] = [];

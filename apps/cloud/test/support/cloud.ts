@@ -1,10 +1,10 @@
 /** A cloud on embedded defaults for tests: in-memory PGlite (or a given URL), aedes on a free port. */
 import { pino } from 'pino';
-import { startCloud, type RunningCloud, type StartCloudOptions } from '../../src/cloud.js';
-import { loadCloudConfig, type CloudConfigInput } from '../../src/config.js';
-import type { CampaignRow } from '../../src/engine/campaigns.js';
+import { startCloud, type RunningCloud, type StartCloudOptions } from '../../src/cloud';
+import { loadCloudConfig, type CloudConfigInput } from '../../src/config';
+import type { CampaignRow } from '../../src/engine/campaigns';
 import { eq } from 'drizzle-orm';
-import { campaigns } from '../../src/db/schema.js';
+import { campaigns } from '../../src/db/schema';
 
 export async function startTestCloud(config: Partial<CloudConfigInput> = {}, options: StartCloudOptions = {}): Promise<RunningCloud> {
   return startCloud(loadCloudConfig({ databaseUrl: 'memory://', mqttPort: 0, apiPort: 0, logLevel: 'silent', ackTimeoutMs: 1000, ...config }, {}), {

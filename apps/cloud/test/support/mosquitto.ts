@@ -9,8 +9,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
-import { pathCandidates, requireBinary } from './require-binary.js';
+import { freePort } from './free-port';
+import { pathCandidates, requireBinary } from './require-binary';
 
 /**
  * Path of the mosquitto binary, or `undefined` (suite skipped) when it is missing outside CI.

@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requirePostgres, startPostgres, type TestPostgres } from './postgres.js';
+import { requirePostgres, startPostgres, type TestPostgres } from './postgres';
 
 const binDir = requirePostgres();
 

@@ -9,8 +9,8 @@ import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './free-port.js';
-import { pathCandidates, postgresBinDirs, requireBinary } from './require-binary.js';
+import { freePort } from './free-port';
+import { pathCandidates, postgresBinDirs, requireBinary } from './require-binary';
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { requireBinary } from './require-binary.js';
+import { requireBinary } from './require-binary';
 
 describe('requireBinary', () => {
   const ci = process.env.CI;

@@ -7,13 +7,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { conditionSchema } from '@sdfl/protocol';
-import { campaigns, experiments } from '../../db/schema.js';
-import { pendingApprovals } from '../../engine/approvals.js';
-import type { ApiDeps, ApiEnv } from '../app.js';
-import { requireOwner } from '../auth.js';
-import { ApiError, errorResponses } from '../errors.js';
-import { idParams, reasonSchema, safeText, toApiError } from '../schemas/common.js';
-import { experimentSchema, toExperiment } from '../schemas/resources.js';
+import { campaigns, experiments } from '../../db/schema';
+import { pendingApprovals } from '../../engine/approvals';
+import type { ApiDeps, ApiEnv } from '../app';
+import { requireOwner } from '../auth';
+import { ApiError, errorResponses } from '../errors';
+import { idParams, reasonSchema, safeText, toApiError } from '../schemas/common';
+import { experimentSchema, toExperiment } from '../schemas/resources';
 
 const security = [{ bearer: [] }];
 const tags = ['approvals'];

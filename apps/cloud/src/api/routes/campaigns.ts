@@ -6,15 +6,15 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
-import { campaigns, experiments } from '../../db/schema.js';
-import { campaignProgress } from '../../demo/progress.js';
-import { pendingApprovals } from '../../engine/approvals.js';
-import { campaignInputSchema, listCampaigns, reorderQueuedCampaigns, updateFailureSettings, type CampaignRow } from '../../engine/campaigns.js';
-import type { ApiDeps, ApiEnv } from '../app.js';
-import { requireOwner, requireRole } from '../auth.js';
-import { ApiError, errorResponses } from '../errors.js';
-import { containsNul, idParams, idSchema, pageQuery, reasonSchema, safeText, toApiError } from '../schemas/common.js';
-import { campaignSchema, progressSchema, toCampaign, toProgress } from '../schemas/resources.js';
+import { campaigns, experiments } from '../../db/schema';
+import { campaignProgress } from '../../demo/progress';
+import { pendingApprovals } from '../../engine/approvals';
+import { campaignInputSchema, listCampaigns, reorderQueuedCampaigns, updateFailureSettings, type CampaignRow } from '../../engine/campaigns';
+import type { ApiDeps, ApiEnv } from '../app';
+import { requireOwner, requireRole } from '../auth';
+import { ApiError, errorResponses } from '../errors';
+import { containsNul, idParams, idSchema, pageQuery, reasonSchema, safeText, toApiError } from '../schemas/common';
+import { campaignSchema, progressSchema, toCampaign, toProgress } from '../schemas/resources';
 
 const security = [{ bearer: [] }];
 const tags = ['campaigns'];

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiEnv } from '../app.js';
+import type { ApiEnv } from '../app';
 
 export const PUBLIC_DOC_PATHS = ['/openapi.json', '/docs', /^\/docs\/assets\/[a-z0-9.-]+$/];
 

@@ -10,10 +10,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, gt, inArray, type SQL } from 'drizzle-orm';
 import { streamSSE } from 'hono/streaming';
-import type { ApiDeps, ApiEnv } from '../app.js';
-import type { CloudDrizzle } from '../../db/open.js';
-import { events } from '../../db/schema.js';
-import { ApiError, errorResponses } from '../errors.js';
+import type { ApiDeps, ApiEnv } from '../app';
+import type { CloudDrizzle } from '../../db/open';
+import { events } from '../../db/schema';
+import { ApiError, errorResponses } from '../errors';
 
 /** Options of the stream (tests shorten them). */
 export interface EventStreamOptions {

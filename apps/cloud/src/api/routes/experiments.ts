@@ -8,13 +8,13 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
 import { stream } from 'hono/streaming';
 import { FEATURE_NAMES } from '@sdfl/protocol';
-import type { CloudDrizzle } from '../../db/open.js';
-import { campaigns, experiments, results } from '../../db/schema.js';
-import { provenance } from '../../engine/provenance.js';
-import type { ApiDeps, ApiEnv } from '../app.js';
-import { ApiError, errorResponses } from '../errors.js';
-import { idParams, idSchema, iso, pageQuery, safeText } from '../schemas/common.js';
-import { experimentDetailSchema, experimentSchema, toCampaign, toExperiment, toExperimentDetail } from '../schemas/resources.js';
+import type { CloudDrizzle } from '../../db/open';
+import { campaigns, experiments, results } from '../../db/schema';
+import { provenance } from '../../engine/provenance';
+import type { ApiDeps, ApiEnv } from '../app';
+import { ApiError, errorResponses } from '../errors';
+import { idParams, idSchema, iso, pageQuery, safeText } from '../schemas/common';
+import { experimentDetailSchema, experimentSchema, toCampaign, toExperiment, toExperimentDetail } from '../schemas/resources';
 
 /** Rows read from the database per page while exporting. */
 export const EXPORT_PAGE = 200;

@@ -1,7 +1,7 @@
 /** `/healthz` (the process answers) and `/readyz` (database and broker are up). No token needed. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import type { ApiDeps, ApiEnv } from '../app.js';
+import type { ApiDeps, ApiEnv } from '../app';
 
 const health = createRoute({
   method: 'get',

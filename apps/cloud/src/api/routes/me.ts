@@ -1,8 +1,8 @@
 /** `/me`: who the token belongs to. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { ApiDeps, ApiEnv } from '../app.js';
-import { errorResponses } from '../errors.js';
-import { ROLES } from '../identity.js';
+import type { ApiDeps, ApiEnv } from '../app';
+import { errorResponses } from '../errors';
+import { ROLES } from '../identity';
 
 const me = createRoute({
   method: 'get',

@@ -9,11 +9,11 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { createConditionSpace, type ChemistryConfigInput } from '@sdfl/chemistry';
 import type { StudyState } from '@sdfl/optimizer';
 import { and, asc, desc, eq } from 'drizzle-orm';
-import type { ApiDeps, ApiEnv } from '../app.js';
-import { campaigns, modelSnapshots, studyStates, twinReports } from '../../db/schema.js';
-import type { TwinReport, TwinRequest } from '../../optimizer-host/lab-protocol.js';
-import { TWIN_MIN_POINTS } from '../../optimizer-host/twin-ops.js';
-import { ApiError, errorResponses } from '../errors.js';
+import type { ApiDeps, ApiEnv } from '../app';
+import { campaigns, modelSnapshots, studyStates, twinReports } from '../../db/schema';
+import type { TwinReport, TwinRequest } from '../../optimizer-host/lab-protocol';
+import { TWIN_MIN_POINTS } from '../../optimizer-host/twin-ops';
+import { ApiError, errorResponses } from '../errors';
 
 const base = { tags: ['models'], security: [{ bearer: [] }] };
 const campaignParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' } }) });

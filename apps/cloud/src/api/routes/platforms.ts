@@ -6,14 +6,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { auditLog, platforms } from '../../db/schema.js';
-import { platformStatuses } from '../../engine/platform-status.js';
-import { addPlatform, revokePlatform, rotateCredentials } from '../../engine/platforms.js';
-import type { ApiDeps, ApiEnv } from '../app.js';
-import { requireRole } from '../auth.js';
-import { ApiError, errorResponses } from '../errors.js';
-import { idParams, iso, reasonSchema, safeText, toApiError } from '../schemas/common.js';
-import { credentialsSchema, platformSchema, toPlatform } from '../schemas/resources.js';
+import { auditLog, platforms } from '../../db/schema';
+import { platformStatuses } from '../../engine/platform-status';
+import { addPlatform, revokePlatform, rotateCredentials } from '../../engine/platforms';
+import type { ApiDeps, ApiEnv } from '../app';
+import { requireRole } from '../auth';
+import { ApiError, errorResponses } from '../errors';
+import { idParams, iso, reasonSchema, safeText, toApiError } from '../schemas/common';
+import { credentialsSchema, platformSchema, toPlatform } from '../schemas/resources';
 
 const security = [{ bearer: [] }];
 const tags = ['platforms'];

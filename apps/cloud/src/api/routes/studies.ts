@@ -8,12 +8,12 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { StageSpec } from '@sdfl/optimizer';
-import type { ApiDeps, ApiEnv } from '../app.js';
-import { requireOwner, requireRole } from '../auth.js';
-import { formatSchedule, parseSchedule, ScheduleError } from '../../engine/schedule.js';
-import { ApiError, errorResponses } from '../errors.js';
-import { StudyService, StudyServiceError, type StudyRow, type TellOutcome, type TrialRow } from '../../studies/service.js';
-import { askQuerySchema, askResponseSchema, createStudySchema, idParamSchema, studySchema, tellResponseSchema, tellSchema, trialSchema } from '../schemas/studies.js';
+import type { ApiDeps, ApiEnv } from '../app';
+import { requireOwner, requireRole } from '../auth';
+import { formatSchedule, parseSchedule, ScheduleError } from '../../engine/schedule';
+import { ApiError, errorResponses } from '../errors';
+import { StudyService, StudyServiceError, type StudyRow, type TellOutcome, type TrialRow } from '../../studies/service';
+import { askQuerySchema, askResponseSchema, createStudySchema, idParamSchema, studySchema, tellResponseSchema, tellSchema, trialSchema } from '../schemas/studies';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });

@@ -4,13 +4,13 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { apiTokens, users } from '../../db/schema.js';
-import type { ApiDeps, ApiEnv } from '../app.js';
-import { requireRole } from '../auth.js';
-import { ApiError, errorResponses } from '../errors.js';
-import { createToken, revokeToken, userNameSchema } from '../identity.js';
-import { idParams, iso, safeText, toApiError } from '../schemas/common.js';
-import { tokenSchema, toToken } from '../schemas/resources.js';
+import { apiTokens, users } from '../../db/schema';
+import type { ApiDeps, ApiEnv } from '../app';
+import { requireRole } from '../auth';
+import { ApiError, errorResponses } from '../errors';
+import { createToken, revokeToken, userNameSchema } from '../identity';
+import { idParams, iso, safeText, toApiError } from '../schemas/common';
+import { tokenSchema, toToken } from '../schemas/resources';
 
 const security = [{ bearer: [] }];
 

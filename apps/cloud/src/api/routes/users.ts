@@ -1,13 +1,13 @@
 /** `/users` (admins only): list users and add one with a role. Tokens for them: `POST /tokens` with `user`. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { asc, eq } from 'drizzle-orm';
-import { users } from '../../db/schema.js';
-import type { ApiDeps, ApiEnv } from '../app.js';
-import { requireRole } from '../auth.js';
-import { errorResponses } from '../errors.js';
-import { addUser, ROLES, userNameSchema } from '../identity.js';
-import { toApiError } from '../schemas/common.js';
-import { toUser, userSchema } from '../schemas/resources.js';
+import { users } from '../../db/schema';
+import type { ApiDeps, ApiEnv } from '../app';
+import { requireRole } from '../auth';
+import { errorResponses } from '../errors';
+import { addUser, ROLES, userNameSchema } from '../identity';
+import { toApiError } from '../schemas/common';
+import { toUser, userSchema } from '../schemas/resources';
 
 const security = [{ bearer: [] }];
 

@@ -6,10 +6,10 @@
  * @module
  */
 import { z } from '@hono/zod-openapi';
-import { CampaignError } from '../../engine/campaigns.js';
-import { PlatformError } from '../../engine/platforms.js';
-import { IdentityError } from '../identity.js';
-import { ApiError } from '../errors.js';
+import { CampaignError } from '../../engine/campaigns';
+import { PlatformError } from '../../engine/platforms';
+import { IdentityError } from '../identity';
+import { ApiError } from '../errors';
 
 const NUL = '\u0000';
 

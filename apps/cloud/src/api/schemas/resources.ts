@@ -5,12 +5,12 @@
  * @module
  */
 import { z } from '@hono/zod-openapi';
-import type { CampaignProgress } from '../../demo/progress.js';
-import type { apiTokens, campaigns, experiments, users } from '../../db/schema.js';
-import type { PlatformStatus } from '../../engine/platform-status.js';
-import type { Provenance } from '../../engine/provenance.js';
-import { ROLES } from '../identity.js';
-import { iso } from './common.js';
+import type { CampaignProgress } from '../../demo/progress';
+import type { apiTokens, campaigns, experiments, users } from '../../db/schema';
+import type { PlatformStatus } from '../../engine/platform-status';
+import type { Provenance } from '../../engine/provenance';
+import { ROLES } from '../identity';
+import { iso } from './common';
 
 const when = z.string().nullable().openapi({ format: 'date-time' });
 const json = z.unknown();

@@ -6,9 +6,9 @@
  * @module
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { ApiClient } from '../http.js';
-import { conditionText, experimentLine, type ExperimentView } from '../views.js';
-import { apiOptions, collect, finiteNumber, keyValue, printJson, withClient, type ApiFlags } from './shared.js';
+import type { ApiClient } from '../http';
+import { conditionText, experimentLine, type ExperimentView } from '../views';
+import { apiOptions, collect, finiteNumber, keyValue, printJson, withClient, type ApiFlags } from './shared';
 
 /** The condition keys an edit may name (temperature C and six flows uL/min). */
 export const CONDITION_KEYS = ['temperatureC', 'cuIUlMin', 'csOleateUlMin', 'oaCsUlMin', 'oaCuIUlMin', 'oAmUlMin', 'odeCuIUlMin'] as const;

@@ -4,10 +4,10 @@
  * @module
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { ApiClient } from '../http.js';
-import { campaignLine, experimentLine, progressLine, type CampaignView, type ExperimentView, type ProgressView } from '../views.js';
-import { watchCampaign } from '../watch.js';
-import { apiOptions, collect, defaultReason, finiteNumber, keyValue, positiveInt, printJson, wholeNumber, withClient, type ApiFlags } from './shared.js';
+import type { ApiClient } from '../http';
+import { campaignLine, experimentLine, progressLine, type CampaignView, type ExperimentView, type ProgressView } from '../views';
+import { watchCampaign } from '../watch';
+import { apiOptions, collect, defaultReason, finiteNumber, keyValue, positiveInt, printJson, wholeNumber, withClient, type ApiFlags } from './shared';
 
 interface CreateFlags extends ApiFlags {
   platform?: string;

@@ -11,7 +11,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { InvalidArgumentError, type Command } from 'commander';
-import { apiOptions, withClient, type ApiFlags } from './shared.js';
+import { apiOptions, withClient, type ApiFlags } from './shared';
 
 /** Adds `export` to the program. */
 export function registerExportCommand(program: Command): void {

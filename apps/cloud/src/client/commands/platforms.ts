@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { apiOptions, defaultReason, printJson, wholeNumber, withClient, type ApiFlags } from './shared.js';
+import { apiOptions, defaultReason, printJson, wholeNumber, withClient, type ApiFlags } from './shared';
 
 interface Credentials {
   platformId: string;
@@ -61,7 +61,7 @@ export function registerPlatformCommands(platform: Command): void {
     withClient(async (api, id: string, o: ApiFlags & { pool?: string; mosquittoDir?: string }) => {
       const creds = await api.post<Credentials>('/platforms', { id, ...(o.pool ? { pool: o.pool } : {}) });
       if (o.mosquittoDir) {
-        const { addPlatformToMosquitto } = await import('../../broker/mosquitto-files.js');
+        const { addPlatformToMosquitto } = await import('../../broker/mosquitto-files');
         await addPlatformToMosquitto(o.mosquittoDir, creds.platformId, creds.password);
       }
       if (o.json) return printJson(creds);
@@ -80,7 +80,7 @@ export function registerPlatformCommands(platform: Command): void {
     withClient(async (api, id: string, o: ApiFlags & { reason: string; mosquittoDir?: string }) => {
       const creds = await api.post<Credentials>(`/platforms/${encodeURIComponent(id)}/credentials`, { reason: o.reason });
       if (o.mosquittoDir) {
-        const { addPlatformToMosquitto } = await import('../../broker/mosquitto-files.js');
+        const { addPlatformToMosquitto } = await import('../../broker/mosquitto-files');
         await addPlatformToMosquitto(o.mosquittoDir, creds.platformId, creds.password);
       }
       if (o.json) return printJson(creds);
@@ -98,7 +98,7 @@ export function registerPlatformCommands(platform: Command): void {
     withClient(async (api, id: string, o: ApiFlags & { reason: string; mosquittoDir?: string }) => {
       const r = await api.post<{ platformId: string; revokedAt: string; disconnected: number }>(`/platforms/${encodeURIComponent(id)}/revoke`, { reason: o.reason });
       if (o.mosquittoDir) {
-        const { removePlatformFromMosquitto } = await import('../../broker/mosquitto-files.js');
+        const { removePlatformFromMosquitto } = await import('../../broker/mosquitto-files');
         await removePlatformFromMosquitto(o.mosquittoDir, id);
       }
       if (o.json) return printJson(r);

@@ -5,7 +5,7 @@
  * @module
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { ApiClientError, clientFrom, describeError, type ApiClient } from '../http.js';
+import { ApiClientError, clientFrom, describeError, type ApiClient } from '../http';
 
 /** Flags every client command takes. */
 export interface ApiFlags {

@@ -4,7 +4,7 @@
  * @module
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { apiOptions, collect, finiteNumber, keyValue, positiveInt, printJson, withClient, type ApiFlags } from './shared.js';
+import { apiOptions, collect, finiteNumber, keyValue, positiveInt, printJson, withClient, type ApiFlags } from './shared';
 
 interface Trial {
   id: string;
