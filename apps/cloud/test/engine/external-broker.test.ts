@@ -44,6 +44,7 @@ describe.skipIf(binary === undefined)('cloud on an external Mosquitto', () => {
     await broker.reload();
     edge = new ProtocolEdge({ platformId: 'rig-x', url: broker.url, password: creds.password, runMs: 10 });
     await until(async () => edge!.start().then(() => true).catch(() => false), 20_000, 'platform connected');
+    await until(async () => (await cloud!.db.db.query.platforms.findFirst({ where: (p, { eq }) => eq(p.id, 'rig-x') }))?.status === 'online', 10_000, 'its birth');
     const c = await cloud.engine.createCampaign({ platform: 'rig-x', schedule: 'lhs 3', seed: 5 }, 'test');
     await campaignStatus(cloud, c.id, 'done');
     expect(await cloud.db.db.select().from(results).where(eq(results.platformId, 'rig-x'))).toHaveLength(3);
