@@ -10,6 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CloudDrizzle } from '../db/open';
 import { apiTokens, auditLog, users } from '../db/schema';
+import { CloudError } from '../errors';
 
 /** Roles, most powerful first: admins steer everything, scientists their own campaigns, viewers read. */
 export const ROLES = ['admin', 'scientist', 'viewer'] as const;
@@ -38,15 +39,7 @@ export interface IssuedToken {
 }
 
 /** Something about users or tokens that cannot be done. */
-export class IdentityError extends Error {
-  constructor(
-    readonly code: 'INVALID' | 'EXISTS' | 'NOT_FOUND',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'IdentityError';
-  }
-}
+export class IdentityError extends CloudError<'INVALID' | 'EXISTS' | 'NOT_FOUND'> {}
 
 const TOKEN_PREFIX = 'sdfl_';
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');

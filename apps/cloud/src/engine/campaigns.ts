@@ -14,6 +14,7 @@ import { FEATURE_NAMES, platformIdSchema, type Limits } from '@sdfl/protocol';
 import type { CloudDrizzle } from '../db/open';
 import { auditLog, campaigns, events, experiments, modelSnapshots, platforms } from '../db/schema';
 import { DEFAULT_SCHEDULE, parseSchedule, ScheduleError, STAGE_POLICIES } from './schedule';
+import { CloudError } from '../errors';
 
 const bounds = z.object({ min: z.number().finite(), max: z.number().finite() });
 
@@ -61,15 +62,7 @@ export type CampaignInput = z.input<typeof campaignInputSchema>;
 export type CampaignRow = typeof campaigns.$inferSelect;
 
 /** A campaign that cannot be created or changed; `problems` lists every reason. */
-export class CampaignError extends Error {
-  constructor(
-    readonly code: 'INVALID' | 'NOT_FOUND' | 'CONFLICT',
-    readonly problems: string[],
-  ) {
-    super(problems.join('; '));
-    this.name = 'CampaignError';
-  }
-}
+export class CampaignError extends CloudError<'INVALID' | 'NOT_FOUND' | 'CONFLICT'> {}
 
 /** Validates and stores a new campaign (status `queued`). */
 export async function createCampaign(db: CloudDrizzle, input: CampaignInput, actor: string): Promise<CampaignRow> {

@@ -10,6 +10,7 @@ import { brokerPlatformIdProblem, CLOUD_USERNAME, type BrokerIdentity, type Cred
 import { generateSecret, hashSecret, verifySecret } from '../broker/secrets';
 import type { CloudDrizzle } from '../db/open';
 import { auditLog, platforms } from '../db/schema';
+import { CloudError } from '../errors';
 
 /** Credentials issued to a platform: give them to its edge agent; they are not shown again. */
 export interface IssuedCredentials {
@@ -19,15 +20,7 @@ export interface IssuedCredentials {
 }
 
 /** A platform that cannot be registered or found. */
-export class PlatformError extends Error {
-  constructor(
-    readonly code: 'INVALID' | 'NOT_FOUND' | 'EXISTS',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PlatformError';
-  }
-}
+export class PlatformError extends CloudError<'INVALID' | 'NOT_FOUND' | 'EXISTS'> {}
 
 /** Registers a platform and issues its MQTT credentials. */
 export async function addPlatform(db: CloudDrizzle, id: string, options: { pool?: string; actor: string }): Promise<IssuedCredentials> {

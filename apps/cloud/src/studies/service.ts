@@ -15,6 +15,7 @@ import type { CloudDrizzle } from '../db/open';
 import { auditLog, labStudies, labStudyStates, labTrials } from '../db/schema';
 import type { OptimizerHost } from '../optimizer-host/host';
 import type { LabAdvanceRequest, LabAdvanceResponse, LabParameter, LabStep, LabStudySpec } from '../optimizer-host/lab-protocol';
+import { CloudError } from '../errors';
 
 export type StudyRow = typeof labStudies.$inferSelect;
 export type TrialRow = typeof labTrials.$inferSelect;
@@ -33,15 +34,7 @@ export interface NewStudy {
 export type TellOutcome = { readonly value: number } | { readonly failed: true; readonly reason?: string } | { readonly abandoned: true; readonly reason?: string };
 
 /** Something the caller asked that cannot be done; `code` maps onto an API error. */
-export class StudyServiceError extends Error {
-  constructor(
-    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'BUSY',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'StudyServiceError';
-  }
-}
+export class StudyServiceError extends CloudError<'NOT_FOUND' | 'CONFLICT' | 'BUSY'> {}
 
 /** Options of {@link StudyService}. */
 export interface StudyServiceOptions {
