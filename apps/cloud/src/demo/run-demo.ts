@@ -148,9 +148,17 @@ async function waitFor<T>(check: () => Promise<T | undefined | false | null>, ti
   }
 }
 
+/** Waits `ms` or until `signal` aborts; the abort listener goes with the wait (no pile-up over a long run). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((r) => {
-    const t = setTimeout(r, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { BodyInput } from '@sdfl/protocol';
 import type { CloudDrizzle } from '../db/open';
@@ -52,7 +52,10 @@ export class Dispatcher {
         type: 'enqueue',
         experiments: [{ experimentId: e.id, attempt: e.attempt, condition: e.condition as never, campaignId: e.campaignId }],
       };
-      const commandId = await this.#store(platformId, body, async (tx, id) => {
+      const commandId = await this.#store(
+        platformId,
+        body,
+        async (tx, id) => {
         const moved = await tx
           .update(experiments)
           .set({ status: 'dispatched', commandId: id, dispatchedAt: new Date() })
@@ -61,7 +64,9 @@ export class Dispatcher {
         // SSE feed (API /events): the experiment was sent to its platform.
         if (moved.length > 0) await tx.insert(events).values({ source: 'cloud', platformId, campaignId: e.campaignId, experimentId: e.id, type: 'experimentStatus', body: { status: 'dispatched', commandId: id }, at: new Date() });
         return moved.length > 0;
-      });
+        },
+        true, // checked above: one online look-up per dispatch, not one per experiment
+      );
       if (commandId) sent += 1;
     }
     return sent;
@@ -94,12 +99,7 @@ export class Dispatcher {
     return rows.length;
   }
 
-  /** Marks commands of a platform as unsent (e.g. its credentials were revoked). */
-  async forgetUnacked(platformId: string, types: string[]): Promise<void> {
-    await this.#o.db.delete(commands).where(and(eq(commands.platformId, platformId), isNull(commands.ackedAt), inArray(commands.type, types)));
-  }
-
-  async #store(platformId: string, body: BodyInput<'cmd'>, inTx?: (tx: CloudDrizzle, id: string) => Promise<boolean>): Promise<string | null> {
+  async #store(platformId: string, body: BodyInput<'cmd'>, inTx?: (tx: CloudDrizzle, id: string) => Promise<boolean>, knownOnline = false): Promise<string | null> {
     const { db, link } = this.#o;
     const { message, payload } = link.encode('cmd', body);
     const stored = await db.transaction(async (tx) => {
@@ -108,7 +108,7 @@ export class Dispatcher {
       return true;
     });
     if (!stored) return null;
-    if (await this.#online(platformId)) await this.#publish(platformId, message.id, payload);
+    if (knownOnline || (await this.#online(platformId))) await this.#publish(platformId, message.id, payload);
     return message.id;
   }
 

@@ -22,10 +22,15 @@ export type IngestOutcome =
 
 const ACTIVE = ['dispatched', 'accepted', 'running'];
 
+/** Shortest interval between two telemetry writes of one platform, ms. */
+export const TELEMETRY_WRITE_MS = 2000;
+
 /** Stores messages of one kind each; the engine decides what follows. */
 export class Ingest {
   readonly #db: CloudDrizzle;
   readonly #log: Logger;
+
+  readonly #telemetryWritten = new Map<string, { at: number; stage: string; safe: boolean }>();
 
   constructor(db: CloudDrizzle, log: Logger) {
     this.#db = db;
@@ -58,9 +63,17 @@ export class Ingest {
     return { kind: 'platform', online: false };
   }
 
-  /** Latest telemetry is kept on the platform row (a snapshot, not history). */
+  /**
+   * Latest telemetry is kept on the platform row (a snapshot, not history). It arrives at ~1 Hz per
+   * platform: the row is written at most every {@link TELEMETRY_WRITE_MS}, or at once when the stage
+   * or SAFE changed, so a fleet's telemetry does not take the database's write capacity.
+   */
   async telemetry(platformId: string, m: Message<'telemetry'>): Promise<IngestOutcome> {
     const b = m.body;
+    const last = this.#telemetryWritten.get(platformId);
+    const now = Date.now();
+    if (last && now - last.at < TELEMETRY_WRITE_MS && last.stage === b.stage && last.safe === b.safe) return { kind: 'none' };
+    this.#telemetryWritten.set(platformId, { at: now, stage: b.stage, safe: b.safe });
     await this.#db
       .update(platforms)
       .set({ telemetry: b, stage: b.stage, safe: b.safe, lastSeenAt: new Date() })
