@@ -18,12 +18,13 @@ function expectWellFormed(f: Features): void {
 }
 
 describe('property: random Gaussian emission + noise', () => {
-  // Heights from 3000 counts: over 3000 sampled peaks of 2000-5000 counts the worst errors were
-  // 0.47 nm, 1.7 % and 0.90 nm, so the weakest corner sits at the tolerances.
+  // Heights from 3000 counts, FWHM up to 50 nm: over 1500 seeds at the weakest corners (3000
+  // counts, 430 or 470 nm, FWHM 50) the worst errors were 0.40 nm, 1.3 %, 1.0 % and 0.80 nm.
+  // Broader blue peaks leak into the 345-360 nm baseline region: the case below pins that bias.
   const peak = fc.record({
     centerNm: fc.double({ min: 430, max: 470, noNaN: true }),
     height: fc.double({ min: 3_000, max: 40_000, noNaN: true }),
-    fwhmNm: fc.double({ min: 20, max: 60, noNaN: true }),
+    fwhmNm: fc.double({ min: 20, max: 50, noNaN: true }),
   });
 
   it('gives finite features with the peak within tolerance', () => {
@@ -39,6 +40,14 @@ describe('property: random Gaussian emission + noise', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('reads a broad blue peak (430 nm, FWHM 60) low by its leak into the baseline region, and only that', () => {
+    const p = { centerNm: 430, height: 20_000, fwhmNm: 60 };
+    const areaErrors = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => computeFeatures({ absorption, pl: plSpectra([p], { seed }) }).plArea! / gaussianArea(p, 400, 520) - 1);
+    const mean = areaErrors.reduce((a, b) => a + b, 0) / areaErrors.length;
+    expect(mean).toBeLessThan(-0.01); // the documented bias, measured: about -1.7 %
+    expect(mean).toBeGreaterThan(-0.025);
   });
 });
 

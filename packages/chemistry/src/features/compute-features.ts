@@ -62,8 +62,8 @@ const FLAG_ORDER: readonly FeatureFlag[] = FEATURE_FLAGS;
  * Method: PL baseline fitted in flanking regions; PL_I and position from a least-squares parabola
  * over the top 80 % of the smoothed peak; PL_A by trapezoids over the area window; FWHM from
  * half-maximum crossings refined by local line fits. Known limits (model-free, no deconvolution):
- * very broad emission leaks into the 345-360 nm baseline region (~0.5 % of PL_I at FWHM 70 nm,
- * biasing PL_I and PL_A low by about that), and side-peak heights above a local chord read a few
+ * very broad emission leaks into the 345-360 nm baseline region (~0.5 % of PL_I at FWHM 70 nm
+ * centred at 450 nm; a 430 nm peak of FWHM 60 nm reads PL_A ~1.7 % low), and side-peak heights above a local chord read a few
  * percent low on the convex flank of a strong main peak.
  * @example computeFeatures({ absorption: { sample, dark, reference }, pl: { sample: pl, dark: plDark } })
  */
