@@ -25,6 +25,7 @@ import { experimentRoutes } from './routes/experiments';
 import { platformRoutes } from './routes/platforms';
 import { tokenRoutes } from './routes/tokens';
 import { userRoutes } from './routes/users';
+import { dashboardRoutes, PUBLIC_DASHBOARD_PATHS } from '../web/dashboard';
 
 /** What the routes need. */
 export interface ApiDeps {
@@ -72,7 +73,7 @@ export function createApp(deps: ApiDeps) {
       },
     }),
   );
-  app.use('*', bearerAuth({ db: deps.db, publicPaths: ['/healthz', '/readyz', ...PUBLIC_DOC_PATHS] }));
+  app.use('*', bearerAuth({ db: deps.db, publicPaths: ['/healthz', '/readyz', ...PUBLIC_DOC_PATHS, ...PUBLIC_DASHBOARD_PATHS] }));
   // PostgreSQL text cannot hold NUL: refuse it in any body up front (a 400, never a 500 later).
   app.use('*', async (c, next) => {
     if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && hasNul(await c.req.text())) {
@@ -87,6 +88,7 @@ export function createApp(deps: ApiDeps) {
     .route('/', studyRoutes(deps)).route('/', eventRoutes(deps)).route('/', modelRoutes(deps))
     .route('/', tokenRoutes(deps)).route('/', userRoutes(deps)).route('/', platformRoutes(deps)).route('/', campaignRoutes(deps)).route('/', approvalRoutes(deps)).route('/', experimentRoutes(deps));
   docsRoutes(app);
+  dashboardRoutes(app);
   return routes;
 }
 

@@ -108,13 +108,6 @@ async function errorOf(res: Response, method: string, path: string): Promise<Api
   return new ApiClientError(res.status, 'HTTP', `${method} ${path}: ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`);
 }
 
-/** `--url`/`--token` flags, falling back to `SDFL_URL` (default {@link DEFAULT_API_URL}) and `SDFL_TOKEN`. */
-export function clientFrom(flags: { url?: string | undefined; token?: string | undefined }, env: NodeJS.ProcessEnv = process.env): ApiClient {
-  const url = flags.url ?? env.SDFL_URL ?? DEFAULT_API_URL;
-  const token = flags.token ?? env.SDFL_TOKEN;
-  return new ApiClient({ url, token: token === '' ? undefined : token });
-}
-
 /** The text an error prints: code and message, then one line per field message. */
 export function describeError(error: ApiClientError): string {
   const fieldLines = Object.entries(error.fields).flatMap(([field, messages]) => messages.map((m) => `${field}: ${m}`));

@@ -11,7 +11,8 @@ import { registerExportCommand } from './commands/export';
 import { registerPlatformCommands } from './commands/platforms';
 import { registerStudyCommands } from './commands/studies';
 
-export { ApiClient, ApiClientError, clientFrom, DEFAULT_API_URL } from './http';
+export { ApiClient, ApiClientError, DEFAULT_API_URL } from './http';
+export { clientFrom } from './commands/shared';
 
 /** Adds every client command: `platform` sub-commands to `platform`, the rest to `program`. */
 export function registerClientCommands(program: Command, platform: Command): void {

@@ -25,6 +25,8 @@ export interface StreamOptions {
   readonly retryMs?: number;
   /** Called on every (re)connection attempt that failed; the stream keeps trying. */
   readonly onDisconnect?: (reason: string) => void;
+  /** Called when a (re)connection is established, with the id it resumes after (undefined: from now). */
+  readonly onConnect?: (resumedAfter: number | undefined) => void;
 }
 
 /** Yields events until `signal` aborts; reconnects on its own. Auth and validation errors are thrown. */
@@ -35,6 +37,7 @@ export async function* streamEvents(client: ApiClient, o: StreamOptions): AsyncG
     try {
       const res = await client.raw('GET', '/events', { query, headers: { accept: 'text/event-stream', ...(lastId !== undefined ? { 'last-event-id': String(lastId) } : {}) }, signal: o.signal });
       if (!res.body) throw new Error('the event stream has no body');
+      o.onConnect?.(lastId);
       for await (const e of parseEvents(res.body)) {
         lastId = e.id;
         yield e;

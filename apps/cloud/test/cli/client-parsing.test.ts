@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { editedCondition } from '../../src/client/commands/approvals';
 import { boundsToSpace, campaignBody } from '../../src/client/commands/campaigns';
 import { parseParameter } from '../../src/client/commands/studies';
-import { ApiClientError, clientFrom, describeError, DEFAULT_API_URL } from '../../src/client/http';
+import { ApiClientError, describeError, DEFAULT_API_URL } from '../../src/client/http';
+import { clientFrom } from '../../src/client/commands/shared';
 import { progressLine, type CampaignView, type ProgressView } from '../../src/client/views';
 
 describe('client flags', () => {

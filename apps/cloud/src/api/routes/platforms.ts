@@ -6,6 +6,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
+import { brokerPlatformIdProblem } from '../../broker/identity';
 import { auditLog, platforms } from '../../db/schema';
 import { platformStatuses } from '../../engine/platform-status';
 import { addPlatform, revokePlatform, rotateCredentials } from '../../engine/platforms';
@@ -54,7 +55,20 @@ const register = createRoute({
   tags,
   summary: 'Register a platform (admin); returns its MQTT credentials once',
   security,
-  request: { body: json(z.object({ id: safeText(64, 1), pool: safeText(64, 1).optional() }).strict().openapi('PlatformCreate')) },
+  request: {
+    body: json(
+      z
+        .object({
+          id: safeText(64, 1).superRefine((id, ctx) => {
+            const problem = brokerPlatformIdProblem(id);
+            if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+          pool: safeText(64, 1).optional(),
+        })
+        .strict()
+        .openapi('PlatformCreate'),
+    ),
+  },
   responses: { 201: { description: 'credentials, shown once', content: { 'application/json': { schema: credentialsSchema } } }, ...errorResponses('VALIDATION', 'UNAUTHORIZED', 'FORBIDDEN', 'CONFLICT') },
 });
 

@@ -5,7 +5,14 @@
  * @module
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { ApiClientError, clientFrom, describeError, type ApiClient } from '../http';
+import { ApiClient, ApiClientError, DEFAULT_API_URL, describeError } from '../http';
+
+/** `--url`/`--token` flags, falling back to `SDFL_URL` (default {@link DEFAULT_API_URL}) and `SDFL_TOKEN`. */
+export function clientFrom(flags: { url?: string | undefined; token?: string | undefined }, env: NodeJS.ProcessEnv = process.env): ApiClient {
+  const url = flags.url ?? env.SDFL_URL ?? DEFAULT_API_URL;
+  const token = flags.token ?? env.SDFL_TOKEN;
+  return new ApiClient({ url, token: token === '' ? undefined : token });
+}
 
 /** Flags every client command takes. */
 export interface ApiFlags {

@@ -1,0 +1,16 @@
+/** Every page and its path below `/ui` (the first match wins); the nav shows those with a title. */
+import type { FunctionComponent } from 'preact';
+import { FleetPage } from './pages/fleet';
+import { PlatformPage } from './pages/platform';
+
+export interface PageRoute {
+  readonly pattern: string;
+  readonly page: FunctionComponent<{ params: Record<string, string> }>;
+  /** Shown in the navigation when set. */
+  readonly nav?: string;
+}
+
+export const ROUTES: readonly PageRoute[] = [
+  { pattern: '/', page: FleetPage, nav: 'Fleet' },
+  { pattern: '/platforms/:id', page: PlatformPage },
+];
