@@ -54,6 +54,7 @@ program
     const { startCloud } = await import('./cloud');
     const cloud = await startCloud(config);
     console.log(`sdfl serve: database ${cloud.db.location} (${cloud.db.kind}), broker ${cloud.mqttUrl}, API ${cloud.api?.url ?? '-'}`);
+    if (cloud.api) console.log(`dashboard: ${cloud.api.url}/ui/ (sign in with a token from \`sdfl user add\` or \`sdfl token create\`)`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { pino, type Logger } from 'pino';
+import type { EventStreamOptions } from './api/routes/events';
 import { startApiServer, type ApiServer } from './api/server';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded';
 import { CLOUD_USERNAME } from './broker/identity';
@@ -46,6 +47,8 @@ export interface StartCloudOptions {
   readonly tickMs?: number;
   /** Serve the HTTP API (default true). */
   readonly api?: boolean;
+  /** Options of the API's `/events` stream. */
+  readonly eventStream?: EventStreamOptions;
 }
 
 /** Starts the cloud. */
@@ -93,7 +96,7 @@ export async function startCloud(config: CloudConfig, options: StartCloudOptions
     stack.push(() => link.stop());
     await engine.start();
     stack.push(() => engine.stop());
-    const api = options.api === false ? null : await startApiServer({ db: db.db, engine, log: log.child({ module: 'cloud:api' }), brokerUp: () => link.connected, disconnectPlatform: (id) => broker?.disconnectPlatform(id) ?? 0 }, config.apiHost, config.apiPort);
+    const api = options.api === false ? null : await startApiServer({ db: db.db, engine, log: log.child({ module: 'cloud:api' }), brokerUp: () => link.connected, ...(options.eventStream ? { eventStream: options.eventStream } : {}), disconnectPlatform: (id) => broker?.disconnectPlatform(id) ?? 0 }, config.apiHost, config.apiPort);
     if (api) stack.push(() => api.close());
     log.info({ database: db.location, kind: db.kind, mqtt: mqttUrl, api: api?.url, session }, 'cloud started');
     let stopping: Promise<void> | undefined;

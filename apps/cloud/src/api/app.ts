@@ -17,7 +17,7 @@ import { ApiError, fieldMessages } from './errors';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { studyRoutes } from './routes/studies';
-import { eventRoutes } from './routes/events';
+import { eventRoutes, type EventStreamOptions } from './routes/events';
 import { modelRoutes } from './routes/models';
 import { approvalRoutes } from './routes/approvals';
 import { campaignRoutes } from './routes/campaigns';
@@ -41,6 +41,8 @@ export interface ApiDeps {
   readonly disconnectPlatform?: (platformId: string) => number;
   /** Largest request body, bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /** Options of the `/events` stream (tests shorten them). */
+  readonly eventStream?: EventStreamOptions;
 }
 
 /** The Hono environment of every route. */
@@ -85,7 +87,7 @@ export function createApp(deps: ApiDeps) {
   const routes = app
     .route('/', healthRoutes(deps))
     .route('/', meRoutes(deps))
-    .route('/', studyRoutes(deps)).route('/', eventRoutes(deps)).route('/', modelRoutes(deps))
+    .route('/', studyRoutes(deps)).route('/', eventRoutes(deps, deps.eventStream)).route('/', modelRoutes(deps))
     .route('/', tokenRoutes(deps)).route('/', userRoutes(deps)).route('/', platformRoutes(deps)).route('/', campaignRoutes(deps)).route('/', approvalRoutes(deps)).route('/', experimentRoutes(deps));
   docsRoutes(app);
   dashboardRoutes(app);

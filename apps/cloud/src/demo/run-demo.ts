@@ -8,9 +8,11 @@
  * @module
  */
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
+import { addUser, createToken } from '../api/identity';
 import { startCloud, type RunningCloud } from '../cloud';
 import { loadCloudConfig } from '../config';
 import { platforms } from '../db/schema';
@@ -56,12 +58,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const dataDir = resolve(options.dataDir ?? join('.data', 'demo', new Date().toISOString().replace(/[:.]/g, '-')));
   mkdirSync(dataDir, { recursive: true });
   const log = pino({ level: process.env.SDFL_LOG_LEVEL ?? 'warn', base: { module: 'cloud' } }, pino.destination(join(dataDir, 'cloud.log')));
-  const cloud = await startCloud(loadCloudConfig({ dataDir, mqttPort: 0, apiPort: 0, logLevel: 'warn' }), { log });
+  const apiPort = await portIfFree(Number(process.env.SDFL_API_PORT ?? 8080));
+  const cloud = await startCloud(loadCloudConfig({ dataDir, mqttPort: 0, apiPort, logLevel: 'warn' }), { log });
   const edges: SimEdge[] = [];
   const campaignIds: string[] = [];
   let interrupted = false;
   try {
     print(`sdfl demo: cloud up (database ${cloud.db.location}, broker ${cloud.mqttUrl}); starting ${n} simulated platform(s) at x${speed} sim speed`);
+    if (cloud.api) print(`dashboard: ${await dashboardLink(cloud)}  (signs you in as '${OPERATOR}', an admin; the link holds the token)`);
     for (let i = 1; i <= n; i++) {
       const id = `sim-${i}`;
       const creds = await addPlatform(cloud.db.db, id, { actor: OPERATOR });
@@ -101,6 +105,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
 }
 
 const i = (e: SimEdge) => Number(e.platformId.split('-')[1]);
+
+/** A sign-in link for the dashboard: an admin user for the demo and a one-day token in the fragment (never sent to the server). */
+async function dashboardLink(cloud: RunningCloud): Promise<string> {
+  await addUser(cloud.db.db, OPERATOR, 'admin', OPERATOR);
+  const { token } = await createToken(cloud.db.db, OPERATOR, { ttlDays: 1, label: 'demo dashboard link', actor: OPERATOR });
+  return `${cloud.api!.url}/ui/#token=${encodeURIComponent(token)}`;
+}
+
+/** `port` when nothing listens on it on loopback, else 0 (any free port): a second demo still starts. */
+function portIfFree(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(0));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(port)));
+  });
+}
 
 async function isOnline(cloud: RunningCloud, id: string): Promise<boolean> {
   const [p] = await cloud.db.db.select({ status: platforms.status }).from(platforms).where(eq(platforms.id, id));

@@ -24,10 +24,14 @@ export interface EventData {
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 type Listener = (e: EventData) => void;
 
+/** How many recent events the feed keeps for the activity list. */
+const RECENT = 50;
+
 export class LiveFeed {
   #state: LiveState = 'connecting';
   #lastId: number | undefined;
   #reason = '';
+  readonly #recent: EventData[] = [];
   readonly #listeners = new Set<Listener>();
   readonly #stateListeners = new Set<() => void>();
   readonly #abort = new AbortController();
@@ -48,6 +52,10 @@ export class LiveFeed {
   }
   get lastId(): number | undefined {
     return this.#lastId;
+  }
+  /** The newest events received since sign-in, newest first. */
+  get recent(): readonly EventData[] {
+    return this.#recent;
   }
 
   /** Calls `listener` for every event; returns the unsubscribe. */
@@ -75,7 +83,10 @@ export class LiveFeed {
     });
     for await (const e of events) {
       this.#lastId = e.id;
-      for (const l of this.#listeners) l(e.data as EventData);
+      const data = e.data as EventData;
+      this.#recent.unshift(data);
+      if (this.#recent.length > RECENT) this.#recent.pop();
+      for (const l of this.#listeners) l(data);
     }
   }
 

@@ -21,6 +21,11 @@ export interface EventStreamOptions {
   readonly pollMs?: number;
   /** Comment line sent after this long without an event, ms. Default 15 s. */
   readonly heartbeatMs?: number;
+  /**
+   * A stream is closed after this long, ms (default 30 min); clients resume with Last-Event-ID.
+   * Keeps no connection open for ever through proxies that would cut it at a worse moment.
+   */
+  readonly maxStreamMs?: number;
 }
 
 const query = z.object({
@@ -112,6 +117,7 @@ const PAGE = 200;
 export function eventRoutes(deps: ApiDeps, options: EventStreamOptions = {}) {
   const feed = new EventFeed(deps.db, options.pollMs ?? 250);
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const maxStreamMs = options.maxStreamMs ?? 30 * 60_000;
   deps.engine.on('step', () => feed.poke());
   deps.engine.on('result', () => feed.poke());
   return new OpenAPIHono<ApiEnv>().openapi(route, async (c) => {
@@ -130,7 +136,8 @@ export function eventRoutes(deps: ApiDeps, options: EventStreamOptions = {}) {
     }
     return streamSSE(c, async (stream) => {
       let quietSince = Date.now();
-      while (!stream.aborted) {
+      const closeAt = Date.now() + maxStreamMs;
+      while (!stream.aborted && Date.now() < closeAt) {
         const rows = await deps.db
           .select()
           .from(events)
@@ -148,7 +155,7 @@ export function eventRoutes(deps: ApiDeps, options: EventStreamOptions = {}) {
           await stream.write(': heartbeat\n\n');
           quietSince = Date.now();
         }
-        await feed.wait(Math.min(heartbeatMs, 5_000));
+        await feed.wait(Math.max(0, Math.min(heartbeatMs, 5_000, closeAt - Date.now())));
       }
     });
   });

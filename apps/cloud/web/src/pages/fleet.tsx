@@ -4,6 +4,7 @@
  * (telemetry is not an event), by polling every 2 s; the trace covers the time this page is open.
  */
 import { useRef, useState } from 'preact/hooks';
+import { Activity } from '../components/activity';
 import { ErrorNote, fieldErrors } from '../components/error-note';
 import { Field } from '../components/field';
 import { PlatformCard, type TracePoint } from '../components/platform-card';
@@ -33,6 +34,7 @@ export function FleetPage() {
           <PlatformCard key={p.id} platform={p} trace={traces.current.get(p.id) ?? []} onChanged={platforms.reload} />
         ))}
       </div>
+      <Activity />
     </section>
   );
 }
