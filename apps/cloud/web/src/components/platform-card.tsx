@@ -1,6 +1,6 @@
 /** One platform on the fleet page: status, stage, temperature trace, run countdown, reagents, alarms, SAFE. */
 import { useState } from 'preact/hooks';
-import { temperatureTrace } from '../../../src/charts/temperature-trace';
+import { temperatureTrace } from '../../../src/charts';
 import { ago, countdown, num } from '../format';
 import { useAction, useNow } from '../hooks';
 import { Link } from '../router';
