@@ -6,6 +6,9 @@ Benchmark only: never imported by the product or the tests. Run with Debian's /u
   out: {"x": [...], "ms": decision_ms}  then in: {"y": value}    (budget times)
   out: {"done": true}
 The first len(init) points are the shared initial design; minimisation.
+A twin job fits the textbook scikit-learn GP (the GP-EI's model) once and predicts:
+  in:  {"method": "twin", "x": [[...], ...], "y": [...], "test": [[...], ...], "seed": 1}
+  out: {"mean": [...]}
 """
 import json
 import math
@@ -47,11 +50,27 @@ def run_tpe(dim, budget, seed, init):
         study.tell(trial, recv()["y"])
 
 
+def textbook_gp(dim, seed):
+    """ARD Matern-5/2 x constant + white noise, standardized y, ML-II with 2 restarts (scikit-learn's textbook GP)."""
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+
+    kernel = ConstantKernel(1.0, (1e-3, 1e3)) * Matern(length_scale=np.ones(dim), length_scale_bounds=(1e-2, 1e2), nu=2.5) + WhiteKernel(1e-4, (1e-8, 1e-1))
+    return GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=2, random_state=seed)
+
+
+def run_twin(job):
+    x = np.asarray(job["x"], dtype=float)
+    gp = textbook_gp(x.shape[1], job["seed"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gp.fit(x, np.asarray(job["y"], dtype=float))
+    send({"mean": [float(v) for v in gp.predict(np.asarray(job["test"], dtype=float))]})
+
+
 def run_gpei(dim, budget, seed, init):
     from scipy.optimize import minimize
     from scipy.stats import norm
-    from sklearn.gaussian_process import GaussianProcessRegressor
-    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
     rng = np.random.default_rng(seed)
     xs, ys = [], []
@@ -60,8 +79,7 @@ def run_gpei(dim, budget, seed, init):
         if i < len(init):
             x = np.asarray(init[i], dtype=float)
         else:
-            kernel = ConstantKernel(1.0, (1e-3, 1e3)) * Matern(length_scale=np.ones(dim), length_scale_bounds=(1e-2, 1e2), nu=2.5) + WhiteKernel(1e-4, (1e-8, 1e-1))
-            gp = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=2, random_state=int(rng.integers(1 << 31)))
+            gp = textbook_gp(dim, int(rng.integers(1 << 31)))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 gp.fit(np.asarray(xs), np.asarray(ys))
@@ -92,6 +110,9 @@ def main():
     send({"ready": True})
     while True:
         job = recv()
+        if job["method"] == "twin":
+            run_twin(job)
+            continue
         run = {"tpe": run_tpe, "gpei": run_gpei}[job["method"]]
         run(job["dim"], job["budget"], job["seed"], job["init"])
         send({"done": True})

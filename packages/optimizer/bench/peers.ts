@@ -8,23 +8,25 @@
  * Standalone: `npx tsx bench/peers.ts [--seeds 3] [--methods ei,tpe] [--functions levy7] [--twin-seeds 3]`;
  * also `--only peers` of bench/index.ts (with the twin table).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { r2 } from '../src/enn/metrics';
-import { createPrng, deriveSeed, uniformSample } from '../src/sampling/prng';
+import { pathToFileURL } from 'node:url';
+import { createPrng, deriveSeed } from '../src/sampling/prng';
 import type { PolicyName, PolicyParams } from '../src/policies';
 import { createStudy, type SurrogateKind } from '../src/study';
 import { median, printTable, quantile, seconds } from './campaign';
 import { normalisedRegret, peerFunctions, type PeerFunction } from './peer-functions';
+import { PythonPeers } from './python-peers';
+import { runTwinBench } from './twin';
 
 const DIM = 7;
 const INIT = 9;
 const NOISE = 0.011;
 /** A coordinate this close to 0 or 1 puts a proposal "on a bound". */
 const BOUND_EPS = 1e-3;
-const PYTHON = '/usr/bin/python3';
+/**
+ * Proposals a hair inside the faces would pass BOUND_EPS; the share of coordinates within 0.02 of
+ * a face (uniform sampling: 0.04) shows whether proposals still crowd the faces.
+ */
+const NEAR_EPS = 0.02;
 
 /** Our configurations: a policy and a surrogate after the shared 9-point LHS. */
 export const OUR_METHODS: Record<string, { policy: PolicyName; surrogate?: SurrogateKind; params?: PolicyParams }> = {
@@ -63,57 +65,17 @@ interface Run {
   decisionMs: number[];
   /** Proposals after the initial design with a coordinate on a bound. */
   onBound: number;
+  /** Coordinates of those proposals within NEAR_EPS of 0 or 1 (a uniform point: 2 NEAR_EPS of them). */
+  nearCoords: number;
   proposals: number;
 }
 
-/** A Python peer process (one per bench, runs served one after another). */
-class PythonPeers {
-  private lines: AsyncIterator<string>;
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
-    this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  }
-
-  /** Starts bench/peers.py, or returns the reason it cannot run. */
-  static async start(): Promise<PythonPeers | string> {
-    if (!existsSync(PYTHON)) return `${PYTHON} not found`;
-    const check = spawn(PYTHON, ['-c', 'import optuna, sklearn, scipy']);
-    const err: string[] = [];
-    check.stderr.on('data', (d: Buffer) => err.push(d.toString()));
-    const code = await new Promise<number | null>((resolve) => check.on('close', resolve));
-    if (code !== 0) return `python peers need Debian's python3-optuna and python3-sklearn (${err.join('').trim().split('\n').at(-1)})`;
-    const child = spawn(PYTHON, [fileURLToPath(new URL('./peers.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stderr.on('data', (d: Buffer) => process.stderr.write(`peers.py: ${d.toString()}`));
-    const peers = new PythonPeers(child);
-    await peers.read();
-    return peers;
-  }
-
-  private async read(): Promise<Record<string, unknown>> {
-    const r = await this.lines.next();
-    if (r.done) throw new Error('peers.py exited');
-    return JSON.parse(r.value) as Record<string, unknown>;
-  }
-
-  async run(method: string, seed: number, budget: number, init: number[][], evaluate: (x: number[]) => number): Promise<{ xs: number[][]; ms: number[] }> {
-    this.child.stdin.write(`${JSON.stringify({ method, dim: DIM, budget, seed, init })}\n`);
-    const xs: number[][] = [];
-    const ms: number[] = [];
-    for (;;) {
-      const m = await this.read();
-      if (m.done) return { xs, ms };
-      const x = m.x as number[];
-      xs.push(x);
-      ms.push(m.ms as number);
-      this.child.stdin.write(`${JSON.stringify({ y: evaluate(x) })}\n`);
-    }
-  }
-
-  stop(): void {
-    this.child.stdin.end();
-  }
-}
-
 const onBound = (x: readonly number[]) => x.some((v) => v < BOUND_EPS || v > 1 - BOUND_EPS);
+const nearCoords = (xs: readonly (readonly number[])[]) => xs.reduce((a, x) => a + x.filter((v) => v < NEAR_EPS || v > 1 - NEAR_EPS).length, 0);
+const nearShare = (rs: readonly Run[]) => {
+  const coords = rs.reduce((a, r) => a + r.proposals, 0) * DIM;
+  return coords > 0 ? rs.reduce((a, r) => a + r.nearCoords, 0) / coords : null;
+};
 
 /** Runs every (surface, seed, method); prints one table per surface and a summary; returns it for BENCH_JSON. */
 export async function runPeersBench(o: PeersBenchOptions): Promise<Record<string, unknown>> {
@@ -147,7 +109,7 @@ export async function runPeersBench(o: PeersBenchOptions): Promise<Record<string
       const cell = (xs: number[]) => `${fmt(median(xs))} [${fmt(quantile(xs, 0.25))}-${fmt(quantile(xs, 0.75))}]`;
       printTable(
         `peers on ${fn.name}: median normalised regret [IQR] after n evaluations (${o.seeds} seeds, ${seconds(t)} s)`,
-        ['method', ...checkpoints.map((c) => `n=${c}`), 'on a bound', 'decision p50'],
+        ['method', ...checkpoints.map((c) => `n=${c}`), 'on a bound', `coords <${NEAR_EPS} of one`, 'decision p50'],
         active.map((m) => {
           const rs = runs[m]!;
           const props = rs.reduce((a, r) => a + r.proposals, 0);
@@ -155,6 +117,7 @@ export async function runPeersBench(o: PeersBenchOptions): Promise<Record<string
             m,
             ...checkpoints.map((c) => cell(regretAt(m, c))),
             props > 0 ? (rs.reduce((a, r) => a + r.onBound, 0) / props).toFixed(3) : 'n/a',
+            nearShare(rs)?.toFixed(3) ?? 'n/a',
             m === 'random' ? 'n/a' : `${median(rs.flatMap((r) => r.decisionMs)).toFixed(0)} ms`,
           ];
         }),
@@ -170,6 +133,7 @@ export async function runPeersBench(o: PeersBenchOptions): Promise<Record<string
             {
               ...Object.fromEntries(checkpoints.map((c) => [`n${c}`, { median: median(regretAt(m, c)), q25: quantile(regretAt(m, c), 0.25), q75: quantile(regretAt(m, c), 0.75) }])),
               onBound: props > 0 ? rs.reduce((a, r) => a + r.onBound, 0) / props : null,
+              nearCoords: nearShare(rs),
               decisionP50Ms: m === 'random' ? null : median(rs.flatMap((r) => r.decisionMs)),
             },
           ];
@@ -190,42 +154,13 @@ export async function runPeersBench(o: PeersBenchOptions): Promise<Record<string
     active.map((m) => [m, median(pooled[m]!), m in wins ? `${wins[m]!.length}/${fns.length} ${wins[m]!.join(' ')}` : '']),
   );
   console.log('peers: targets: lower than TPE and GP-EI on >= 4 of 6 surfaces, pooled median <= 0.15, on a bound <= 0.05');
-  const twin = (o.twinSeeds ?? 0) > 0 ? await twinTable(fns, o.twinSeeds!) : null;
+  const twin = (o.twinSeeds ?? 0) > 0 ? await runTwinBench({ seeds: o.twinSeeds!, functions: fns.map((f) => f.name) }) : null;
   return {
     twin, seeds: o.seeds, budget, functions: summary, pooledMedian: Object.fromEntries(active.map((m) => [m, median(pooled[m]!)])), wins, python: typeof python === 'string' ? python : 'ran' };
 }
 
-/**
- * The twin on each surface: LHS 9 + MV 51 with the default surrogate on noisy values, then the
- * default surrogate fitted to those 60 points, R^2 against the noise-free truth on 1000 uniform points.
- */
-async function twinTable(fns: readonly PeerFunction[], seeds: number): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  const rows: (string | number)[][] = [];
-  for (const fn of fns) {
-    const t = performance.now();
-    const r2s: number[] = [];
-    for (let s = 0; s < seeds; s++) {
-      const seed = deriveSeed(3000 + s, fn.name);
-      const noise = noiseStream(seed, 60);
-      const study = createStudy({ space: { dim: DIM, fromCube: (u: readonly number[]) => [...u] }, objective: { feature: 'f', direction: 'minimize' }, schedule: [{ policy: 'lhs', count: INIT }, { policy: 'mv', count: 60 - INIT }], seed });
-      for (let i = 0; i < 60; i++) {
-        const [sg] = await study.ask();
-        study.tell(sg!.id, fn.f(sg!.cube) * (1 + NOISE * noise[i]!));
-      }
-      const twin = (await study.model())!;
-      const mc = uniformSample(1000, DIM, createPrng(deriveSeed(seed, 'mc')));
-      r2s.push(r2(mc.map(fn.f), twin.predict(mc).mean));
-    }
-    out[fn.name] = median(r2s);
-    rows.push([fn.name, median(r2s), Math.min(...r2s), Math.max(...r2s), seconds(t)]);
-  }
-  printTable(`Twin R^2 on 1000 noise-free uniform points after LHS 9 + MV 51 noisy points (default surrogate, ${seeds} seeds; target median >= 0.85)`, ['surface', 'median R2', 'min', 'max', 's'], rows);
-  return out;
-}
-
 /** Standard normal draws shared by every method of one (surface, seed). */
-function noiseStream(seed: number, n: number): number[] {
+export function noiseStream(seed: number, n: number): number[] {
   const rng = createPrng(deriveSeed(seed, 'noise'));
   return Array.from({ length: n }, () => rng.normal());
 }
@@ -248,7 +183,7 @@ async function runOurs(method: string, fn: PeerFunction, seed: number, budget: n
     seed,
     ...(cfg.surrogate ? { surrogate: cfg.surrogate } : {}),
   });
-  const run: Run = { truth: [], decisionMs: [], onBound: 0, proposals: 0 };
+  const run: Run = { truth: [], decisionMs: [], onBound: 0, nearCoords: 0, proposals: 0 };
   for (let i = 0; i < budget; i++) {
     const t = performance.now();
     const [s] = await study.ask();
@@ -258,6 +193,7 @@ async function runOurs(method: string, fn: PeerFunction, seed: number, budget: n
       run.decisionMs.push(ms);
       run.proposals++;
       if (onBound(s.cube)) run.onBound++;
+      run.nearCoords += nearCoords([s.cube]);
     }
     run.truth.push(fn.f(s.cube));
     study.tell(s.id, measured(s.cube, i));
@@ -268,14 +204,14 @@ async function runOurs(method: string, fn: PeerFunction, seed: number, budget: n
 function runRandom(fn: PeerFunction, seed: number, budget: number): Run {
   const rng = createPrng(deriveSeed(seed, 'uniform'));
   const xs = Array.from({ length: budget }, () => Array.from({ length: DIM }, () => rng.next()));
-  return { truth: xs.map(fn.f), decisionMs: [], onBound: xs.filter(onBound).length, proposals: budget };
+  return { truth: xs.map(fn.f), decisionMs: [], onBound: xs.filter(onBound).length, nearCoords: nearCoords(xs), proposals: budget };
 }
 
 async function runPython(py: PythonPeers, method: string, fn: PeerFunction, seed: number, budget: number, init: number[][], measured: (x: readonly number[], i: number) => number): Promise<Run> {
   let i = 0;
-  const { xs, ms } = await py.run(method, seed % 2 ** 31, budget, init, (x) => measured(x, i++));
+  const { xs, ms } = await py.run(method, DIM, seed % 2 ** 31, budget, init, (x) => measured(x, i++));
   const after = xs.slice(INIT);
-  return { truth: xs.map(fn.f), decisionMs: ms.slice(INIT), onBound: after.filter(onBound).length, proposals: after.length };
+  return { truth: xs.map(fn.f), decisionMs: ms.slice(INIT), onBound: after.filter(onBound).length, nearCoords: nearCoords(after), proposals: after.length };
 }
 
 function fmt(x: number): string {
