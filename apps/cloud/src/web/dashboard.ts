@@ -6,6 +6,7 @@
  * @module
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { compress } from 'hono/compress';
 import type { ApiEnv } from '../api/app';
 import { ApiError } from '../api/errors';
 import { dashboardBundle } from './bundle';
@@ -25,6 +26,8 @@ const SHELL = `<!doctype html>
 export function dashboardRoutes(app: OpenAPIHono<ApiEnv>): void {
   app.get('/', (c) => c.redirect('/ui/'));
   app.get('/ui', (c) => c.redirect('/ui/'));
+  // The bundle is ~850 kB (vega is most of it); gzip takes it to about a quarter.
+  app.use('/ui/assets/*', compress());
   app.get('/ui/assets/:file', async (c) => {
     const file = (await dashboardBundle()).files.get(c.req.param('file'));
     if (!file) throw new ApiError('NOT_FOUND', `no dashboard asset ${c.req.param('file')}`);
