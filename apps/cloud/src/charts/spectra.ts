@@ -50,6 +50,9 @@ function pixels(s: SpectrumInput['spectrum']): { nm: number; v: number }[] {
   });
 }
 
+/** A feature's layer only when the feature is known (an empty layer would warn of an infinite extent). */
+const when = (present: boolean, layer: ChartLayer): ChartLayer[] => (present ? [layer] : []);
+
 const flagsText = (f: SpectrumInput['features']) => (f?.flags && f.flags.length > 0 ? ` [${f.flags.join(', ')}]` : '');
 
 const ABS_NAME = 'absorptionSpectrum';
@@ -78,13 +81,13 @@ export function absorptionSpectrum(input: SpectrumInput): ChartSpec {
       mark: { type: 'line', color: '#1f2328', strokeWidth: 1.2 },
       encoding: { x, y: { field: 'v', type: 'quantitative', title: 'absorbance (AU)' } },
     },
-    {
-      data: { values: abs === null ? [] : [{ nm: w.excitationNm, v: abs, label: `Abs${w.excitationNm} = ${fmt(abs, 3)}` }] },
+    ...when(abs !== null, {
+      data: { values: [{ nm: w.excitationNm, v: abs, label: `Abs${w.excitationNm} = ${fmt(abs, 3)}` }] },
       layer: [
         { name: SPECTRA_LAYERS.abs300, mark: { type: 'point', filled: true, size: 60, color: '#8250df' }, encoding: { x, y: { field: 'v', type: 'quantitative' }, tooltip: { field: 'label', type: 'nominal' } } },
         { name: `${SPECTRA_LAYERS.abs300}_label`, mark: { type: 'text', align: 'left', dx: 6, dy: -8, color: '#8250df', fontSize: 11 }, encoding: { x, y: { field: 'v', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } } },
       ],
-    },
+    }),
   ];
   return {
     name: ABS_NAME,
@@ -141,31 +144,31 @@ export function plSpectrum(input: SpectrumInput): ChartSpec {
       mark: { type: 'text', baseline: 'top', dy: 4, color: '#bc4c00', fontSize: 10, clip: true },
       encoding: { x: { field: 'lo', type: 'quantitative', scale: x.scale }, y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
     },
-    {
+    ...when(baselineAt !== null, {
       name: SPECTRA_LAYERS.plBaseline,
-      data: { values: baselineAt ? [{ nm: nmLo, v: base(nmLo) }, { nm: nmHi, v: base(nmHi) }] : [] },
+      data: { values: [{ nm: nmLo, v: base(nmLo) }, { nm: nmHi, v: base(nmHi) }] },
       mark: { type: 'line', color: '#8c959f', strokeDash: [4, 3], strokeWidth: 1 },
       encoding: { x, y },
-    },
+    }),
     {
       name: SPECTRA_LAYERS.plSpectrum,
       data: { values: rows },
       mark: { type: 'line', color: '#0969da', strokeWidth: 1.2 },
       encoding: { x, y },
     },
-    {
+    ...when(half !== null, {
       name: SPECTRA_LAYERS.plFwhm,
-      data: { values: half ? [half] : [] },
+      data: { values: [half] },
       mark: { type: 'rule', color: '#cf222e', strokeWidth: 2 },
       encoding: { x, x2: { field: 'nm2' }, y, tooltip: { field: 'label', type: 'nominal' } },
-    },
-    {
-      data: { values: peak ? [peak] : [] },
+    }),
+    ...when(peak !== null, {
+      data: { values: [peak] },
       layer: [
         { name: SPECTRA_LAYERS.plPeak, mark: { type: 'point', filled: true, size: 60, color: '#cf222e' }, encoding: { x, y, tooltip: { field: 'label', type: 'nominal' } } },
         { name: `${SPECTRA_LAYERS.plPeak}_label`, mark: { type: 'text', align: 'left', dx: 8, color: '#cf222e', fontSize: 11 }, encoding: { x, y, text: { field: 'label', type: 'nominal' } } },
       ],
-    },
+    }),
   ];
   const subtitle = peak ? `peak ${peak.label}${fwhm !== null ? `, FWHM ${fwhm.toFixed(1)} nm` : ''}${flagsText(f)}` : `no peak${flagsText(f)}`;
   return { name: PL_NAME, description: PL_DESCRIPTION, title: { text: title, subtitle }, width, height, config: BASE_CONFIG, layer: layers };
