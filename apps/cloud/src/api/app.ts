@@ -19,6 +19,7 @@ import { meRoutes } from './routes/me';
 import { studyRoutes } from './routes/studies';
 import { eventRoutes, type EventStreamOptions } from './routes/events';
 import { modelRoutes } from './routes/models';
+import { reportRoutes } from './routes/reports';
 import { approvalRoutes } from './routes/approvals';
 import { campaignRoutes } from './routes/campaigns';
 import { experimentRoutes } from './routes/experiments';
@@ -88,6 +89,7 @@ export function createApp(deps: ApiDeps) {
     .route('/', healthRoutes(deps))
     .route('/', meRoutes(deps))
     .route('/', studyRoutes(deps)).route('/', eventRoutes(deps, deps.eventStream)).route('/', modelRoutes(deps))
+    .route('/', reportRoutes(deps))
     .route('/', tokenRoutes(deps)).route('/', userRoutes(deps)).route('/', platformRoutes(deps)).route('/', campaignRoutes(deps)).route('/', approvalRoutes(deps)).route('/', experimentRoutes(deps));
   docsRoutes(app);
   dashboardRoutes(app);

@@ -9,6 +9,7 @@ import { registerApprovalCommands } from './commands/approvals';
 import { registerCampaignCommands } from './commands/campaigns';
 import { registerExportCommand } from './commands/export';
 import { registerPlatformCommands } from './commands/platforms';
+import { registerReportCommand } from './commands/report';
 import { registerStudyCommands } from './commands/studies';
 
 export { ApiClient, ApiClientError, DEFAULT_API_URL } from './http';
@@ -20,5 +21,6 @@ export function registerClientCommands(program: Command, platform: Command): voi
   registerCampaignCommands(program);
   registerApprovalCommands(program);
   registerExportCommand(program);
+  registerReportCommand(program);
   registerStudyCommands(program);
 }
