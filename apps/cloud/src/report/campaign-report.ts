@@ -29,13 +29,14 @@ import { REPORT_CSS } from './style';
 
 export type { ReportMeta, TwinState } from './sections';
 
-/** Renders charts into `<figure class="chart" data-chart="{spec name}">` blocks, ids unique in the page. */
+/** Renders charts into `<figure class="chart" data-chart="{spec name}" aria-label="{description}">` blocks, ids unique in the page. */
 async function figures(specs: readonly ChartSpec[], counter: { n: number }): Promise<string> {
   const out: string[] = [];
   for (const spec of specs) {
     const svg = await renderSvg(spec);
     counter.n += 1;
-    out.push(`<figure class="chart" data-chart="${esc(spec.name)}">${inlineSvg(svg, `c${counter.n}`)}</figure>`);
+    // The spec's description labels the figure: Vega's SVG string carries no document-level label.
+    out.push(`<figure class="chart" data-chart="${esc(spec.name)}" aria-label="${esc(spec.description)}">${inlineSvg(svg, `c${counter.n}`)}</figure>`);
   }
   return `<div class="charts">${out.join('\n')}</div>`;
 }

@@ -63,7 +63,7 @@ const get = (path: string, t: string | null = token) => fetch(url + path, { head
 
 /** The charts of a report: `data-chart` of each figure, and how many inline SVGs there are. */
 function charts(html: string): { names: string[]; svgs: number } {
-  return { names: [...html.matchAll(/<figure class="chart" data-chart="([^"]+)"><svg/g)].map((m) => m[1]!), svgs: (html.match(/<svg/g) ?? []).length };
+  return { names: [...html.matchAll(/<figure class="chart" data-chart="([^"]+)" aria-label="[^"]+"><svg/g)].map((m) => m[1]!), svgs: (html.match(/<svg/g) ?? []).length };
 }
 
 /** Text between `<section id="{id}">` and its end. */
