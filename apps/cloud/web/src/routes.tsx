@@ -2,6 +2,9 @@
 import type { FunctionComponent } from 'preact';
 import { FleetPage } from './pages/fleet';
 import { PlatformPage } from './pages/platform';
+import { ExperimentPage } from './pages/experiment';
+import { StudiesPage } from './pages/studies';
+import { StudyPage } from './pages/study';
 
 export interface PageRoute {
   readonly pattern: string;
@@ -13,4 +16,7 @@ export interface PageRoute {
 export const ROUTES: readonly PageRoute[] = [
   { pattern: '/', page: FleetPage, nav: 'Fleet' },
   { pattern: '/platforms/:id', page: PlatformPage },
+  { pattern: '/experiments/:id', page: ExperimentPage },
+  { pattern: '/studies', page: StudiesPage, nav: 'Studies' },
+  { pattern: '/studies/:id', page: StudyPage },
 ];
