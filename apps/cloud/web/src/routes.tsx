@@ -2,6 +2,9 @@
 import type { FunctionComponent } from 'preact';
 import { FleetPage } from './pages/fleet';
 import { PlatformPage } from './pages/platform';
+import { CampaignsPage } from './pages/campaigns';
+import { CampaignNewPage } from './pages/campaign-new';
+import { CampaignPage } from './pages/campaign';
 import { ExperimentPage } from './pages/experiment';
 import { StudiesPage } from './pages/studies';
 import { StudyPage } from './pages/study';
@@ -16,6 +19,9 @@ export interface PageRoute {
 export const ROUTES: readonly PageRoute[] = [
   { pattern: '/', page: FleetPage, nav: 'Fleet' },
   { pattern: '/platforms/:id', page: PlatformPage },
+  { pattern: '/campaigns', page: CampaignsPage, nav: 'Campaigns' },
+  { pattern: '/campaigns/new', page: CampaignNewPage },
+  { pattern: '/campaigns/:id', page: CampaignPage },
   { pattern: '/experiments/:id', page: ExperimentPage },
   { pattern: '/studies', page: StudiesPage, nav: 'Studies' },
   { pattern: '/studies/:id', page: StudyPage },
