@@ -57,13 +57,11 @@ export function ConditionTable({ condition, before, caption }: { condition: Reco
             return (
               <tr key={k} class={changed ? 'changed' : ''}>
                 <th scope="row">{k}</th>
-                <td data-key={k}>{num(condition[k], 5)}</td>
-                {before && (
-                  <td>
-                    {num(before[k], 5)}
-                    {changed ? ' (edited)' : ''}
-                  </td>
-                )}
+                <td data-key={k}>
+                  {num(condition[k], 5)}
+                  {changed ? ' (edited)' : ''}
+                </td>
+                {before && <td>{num(before[k], 5)}</td>}
               </tr>
             );
           })}
@@ -120,10 +118,11 @@ export function DecisionPanel({ decision: d, model, value, objective }: { decisi
       <dl class="facts" data-decision>
         <dt>policy</dt>
         <dd data-field="policy">
-          {d.policy} (stage {d.stage + 1}){design ? ' — a space-filling design: no model was involved' : ''}
+          {d.policy} (stage {d.stage + 1})
+          {design ? ' — a space-filling design: no model was involved' : d.modelVersion === null ? ' — no model yet (too few results), so the optimizer placed it space-filling' : ''}
         </dd>
         <dt>acquisition value</dt>
-        <dd data-field="acquisition">{d.acquisitionValue === null ? (design ? 'not applicable' : 'not recorded') : num(d.acquisitionValue, 4)}</dd>
+        <dd data-field="acquisition">{d.acquisitionValue === null ? (design || d.modelVersion === null ? 'none (no model)' : 'not recorded') : num(d.acquisitionValue, 4)}</dd>
         <dt>twin's prediction</dt>
         <dd data-field="predicted">
           {d.predicted ? (
