@@ -1,8 +1,8 @@
 /** The GP surrogate: likelihood gradients, fit quality, uncertainty, determinism and snapshots. */
 import { describe, expect, it } from 'vitest';
 import { r2 } from '../src/enn/metrics';
-import { fitGp, Gp, GpError, type GpJson, matern52 } from '../src/gp/index';
-import { negLogPosterior } from '../src/gp/fit';
+import { fitGp, Gp, GP_FORMAT_V1, GpError, type GpJson, matern52 } from '../src/gp/index';
+import { gpPriors, negLogPosterior } from '../src/gp/fit';
 import { cholesky, choleskyInverse, solveLower, solveUpper } from '../src/gp/linalg';
 import { minimizeLbfgs } from '../src/gp/lbfgs';
 import { createPrng, uniformSample } from '../src/sampling/prng';
@@ -78,6 +78,51 @@ describe('GP surrogate', () => {
     });
   });
 
+  it('has analytic gradients with the trend that match finite differences', () => {
+    const x = uniformSample(15, 3, createPrng(1));
+    const z = Float64Array.from(x, (u) => Math.sin(4 * u[0]!) + (u[1]! - 0.5) ** 2 - 0.1);
+    const nl = negLogPosterior(x, z, 3, true);
+    const theta = Float64Array.from([-0.7, 0.1, 0.9, 0.2, -3, -0.5, 1.0]);
+    const { g } = nl(theta);
+    expect(g).toHaveLength(7);
+    theta.forEach((_, k) => {
+      const up = Float64Array.from(theta);
+      const down = Float64Array.from(theta);
+      up[k]! += 1e-6;
+      down[k]! -= 1e-6;
+      expect(g[k]!).toBeCloseTo((nl(up).f - nl(down).f) / 2e-6, 5);
+    });
+  });
+
+  it('with negligible trend variances equals the constant-mean objective plus the two trend priors', () => {
+    const x = uniformSample(12, 2, createPrng(3));
+    const z = Float64Array.from(x, (u) => u[0]! - u[1]!);
+    const base = Float64Array.from([-0.3, 0.2, 0.1, -2]);
+    const p = gpPriors(2);
+    const [sl, sq] = [p.linear.mu - 20, p.quadratic.mu - 20];
+    const withTrend = negLogPosterior(x, z, 2, true)(Float64Array.from([...base, sl, sq]));
+    const without = negLogPosterior(x, z, 2)(base);
+    const priors = (sl - p.linear.mu) ** 2 / (2 * p.linear.sd ** 2) + (sq - p.quadratic.mu) ** 2 / (2 * p.quadratic.sd ** 2);
+    expect(withTrend.f).toBeCloseTo(without.f + priors, 6);
+    // The prior pulls a negligible variance back up: the gradient is the prior's, (theta - mu) / sd^2.
+    expect(withTrend.g[4]!).toBeCloseTo((sl - p.linear.mu) / p.linear.sd ** 2, 4);
+  });
+
+  it('the trend carries a bowl beyond the data; the constant-mean GP reverts to the mean', () => {
+    // Data on the middle of the cube only; truth (u - 1/2)^2 summed over 3 inputs.
+    const x = uniformSample(40, 3, createPrng(12)).map((u) => u.map((v) => 0.3 + 0.4 * v));
+    const bowl = (u: readonly number[]) => u.reduce((a, v) => a + (v - 0.5) ** 2, 0);
+    const y = x.map(bowl);
+    const corner = [[0.02, 0.97, 0.03]];
+    const withTrend = fitGp({ x, y }, { seed: 1 });
+    const flat = fitGp({ x, y }, { seed: 1, trend: false });
+    expect(withTrend.hyper.trend).toBeDefined();
+    expect(flat.hyper.trend).toBeUndefined();
+    const truth = bowl(corner[0]!);
+    expect(Math.abs(withTrend.predict(corner).mean[0]! - truth)).toBeLessThan(0.25 * truth);
+    expect(Math.abs(flat.predict(corner).mean[0]! - truth)).toBeGreaterThan(0.25 * truth);
+  });
+
   it('fits a smooth 7-D function from 60 points with test R^2 > 0.9', () => {
     const x = uniformSample(60, 7, createPrng(2));
     const gp = fitGp({ x, y: x.map(smooth) }, { seed: 1 });
@@ -87,7 +132,8 @@ describe('GP surrogate', () => {
 
   it('learns a long length scale for an inert input', () => {
     const x = uniformSample(40, 3, createPrng(4));
-    const gp = fitGp({ x, y: x.map((u) => Math.sin(5 * u[0]!) + 2 * u[1]! ** 2) }, { seed: 1 });
+    // Not quadratic in any input, so the trend cannot stand in for a short length scale.
+    const gp = fitGp({ x, y: x.map((u) => Math.sin(5 * u[0]!) + Math.cos(7 * u[1]!)) }, { seed: 1 });
     const [l0, l1, l2] = gp.hyper.lengthscales;
     expect(l2!).toBeGreaterThan(3 * Math.max(l0!, l1!));
   });
@@ -119,9 +165,25 @@ describe('GP surrogate', () => {
     expect(() => Gp.fromJSON({ ...a.toJSON(), y: [1] })).toThrow(/inconsistent/);
   });
 
+  it('loads a constant-mean sdfl-gp/1 snapshot as before and writes it back unchanged; refuses a /1 with a trend', () => {
+    const x = uniformSample(10, 2, createPrng(13));
+    const y = x.map((u) => u[0]! + u[1]! ** 2);
+    const v1 = fitGp({ x, y }, { seed: 2, trend: false }).toJSON();
+    expect(v1.format).toBe(GP_FORMAT_V1);
+    const back = Gp.fromJSON(JSON.parse(JSON.stringify(v1)) as GpJson);
+    expect(back.toJSON()).toEqual(v1);
+    // The 3-point reference above, as a /1 snapshot written before the trend existed.
+    const old = { format: 'sdfl-gp/1', dim: 1, hyper: HYPER, yScaler: { mean: 0, std: 1 }, x: X3, y: Y3, metadata: { nTrain: 3, seed: 0, logPosterior: null, nHyper: 3 } } as GpJson;
+    expect(Gp.fromJSON(old).predict([[0.25]]).mean[0]).toBeCloseTo(0.21712918, 7);
+    const withTrend = fitGp({ x, y }, { seed: 2 }).toJSON();
+    expect(withTrend.format).toBe('sdfl-gp/2');
+    expect(() => Gp.fromJSON({ ...withTrend, format: GP_FORMAT_V1 })).toThrow(/no trend/);
+    expect(() => Gp.fromJSON({ ...withTrend, hyper: { ...withTrend.hyper, trend: { linear: -1, quadratic: 1 } } })).toThrow(/inconsistent/);
+  });
+
   it('withData keeps the hyper-parameters: a believer fantasy keeps the mean and shrinks the spread to the noise there', () => {
     const x = uniformSample(12, 2, createPrng(7));
-    const y = x.map((u) => u[0]! * 3 - u[1]!);
+    const y = x.map((u) => Math.sin(6 * u[0]!) - u[1]!);
     const gp = fitGp({ x, y }, { seed: 1 });
     const p = [0.9, 0.05];
     const before = gp.predict([p]);

@@ -1,9 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { createFeasibilityModel, maximizeAcquisition, penalize, PointSet, proposeFromModel, proposeRandom, proposeSpaceFilling } from '../src/policies';
+import { createFeasibilityModel, maximizeAcquisition, penalize, PointSet, proposeFromModel, proposeRandom, proposeSpaceFilling, reflectInto } from '../src/policies';
 import { createPrng } from '../src/sampling';
 import { kernelFactory } from './helpers/kernel-ensemble';
 
 const bowl = (c: number[]) => (pts: number[][]) => Float64Array.from(pts, (p) => -p.reduce((s, v, k) => s + (v - c[k]!) ** 2, 0));
+
+describe('reflectInto', () => {
+  it('keeps inner values, mirrors at each bound (also more than once), and has no mass on the bounds', () => {
+    expect(reflectInto(0.3, 0, 1)).toBeCloseTo(0.3, 12);
+    expect(reflectInto(-0.2, 0, 1)).toBeCloseTo(0.2, 12);
+    expect(reflectInto(1.25, 0.5, 1)).toBeCloseTo(0.75, 12);
+    expect(reflectInto(2.3, 0, 1)).toBeCloseTo(0.3, 12);
+    expect(reflectInto(-1.4, 0, 1)).toBeCloseTo(0.6, 12);
+    expect(reflectInto(0.7, 0.4, 0.4)).toBe(0.4);
+    // Gaussian steps from a point on a face: a clamp would put half of them on it, a mirror none.
+    const rng = createPrng(3);
+    const steps = Array.from({ length: 1000 }, () => reflectInto(1 + 0.05 * rng.normal(), 0, 1));
+    expect(steps.filter((v) => v > 1 - 1e-4).length).toBeLessThan(10);
+    expect(steps.every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+});
 
 describe('maximizeAcquisition', () => {
   it('finds the interior maximum of a 5-D bowl (global Sobol + local refinement)', () => {

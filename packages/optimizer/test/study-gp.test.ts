@@ -26,7 +26,7 @@ describe('study with the GP surrogate', () => {
     study.tell(first!.id, f(first!.cube));
     const [pending] = await study.ask(); // fits model 2 and leaves one experiment pending
     const saved = JSON.parse(JSON.stringify(study.state())) as StudyState;
-    expect((saved.model?.snapshot as { format?: string }).format).toBe('sdfl-gp/1');
+    expect((saved.model?.snapshot as { format?: string }).format).toBe('sdfl-gp/2');
     expect(await study.model()).toBeInstanceOf(Gp);
 
     const [next] = await study.ask(); // the pending point conditions the GP as a fantasy

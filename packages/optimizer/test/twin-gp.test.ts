@@ -47,7 +47,7 @@ describe('twin analysis on the GP', () => {
     expect(a!.modelVersion).toBe(0);
     const saved = JSON.parse(JSON.stringify(study.state())) as StudyState & { priorModel: { format: string; inner: { format: string } } };
     expect(saved.priorModel.format).toBe('sdfl-log-output/1');
-    expect(saved.priorModel.inner.format).toBe('sdfl-gp/1');
+    expect(saved.priorModel.inner.format).toBe('sdfl-gp/2');
     study.tell(a!.id, 3);
     const restored = restoreStudy(saved, { space: cubeSpace(3) });
     restored.tell(a!.id, 3);

@@ -8,6 +8,7 @@ import { createPrng, deriveSeed, permutation } from '../sampling/prng';
 import { flatten, Gp, GP_JITTER, GpError, matern52 } from './gp';
 import { cholesky, choleskyInverse, solveLower, solveUpper } from './linalg';
 import { minimizeLbfgs } from './lbfgs';
+import { LINEAR_FEATURE_VARIANCE, QUADRATIC_FEATURE_VARIANCE, trendFeatures, trendProducts } from './trend';
 import type { GpHyper } from './types';
 
 /** Observations: `x` rows are points of [0,1]^d, `y` the objective (original units). */
@@ -37,6 +38,8 @@ export interface FitGpOptions {
    * (each likelihood evaluation is O(n^3)); the posterior always uses every point. Default 150.
    */
   hyperMaxPoints?: number;
+  /** Fit the quadratic trend (trend.ts) as well. Default true. */
+  trend?: boolean;
 }
 
 const SQRT5 = Math.sqrt(5);
@@ -47,14 +50,28 @@ const LOG_2PI = Math.log(2 * Math.PI);
  * standardized output units and unit-cube inputs. Length scales: LogNormal(sqrt2 + log(d)/2, sqrt3),
  * noise: LogNormal(-4, 1), the "dimension-scaled" priors of Hvarfner et al. (ICML 2024) that
  * BoTorch adopted as its defaults: they keep a GP on 10-60 points from over-fitting short length
- * scales. Signal variance: LogNormal(0, 1) (y is standardized).
+ * scales. Signal variance: LogNormal(0, 1) (y is standardized). Trend coefficients: the share of
+ * the output variance each part explains over the cube (variance x d x feature variance) is
+ * LogNormal(log 0.1, 1.5), wide enough for a flat or a dominant bowl.
  */
-function priors(dim: number) {
+export function gpPriors(dim: number) {
+  const share = { sd: 1.5, lo: Math.log(1e-6), hi: Math.log(100) };
+  const trendPrior = (featureVariance: number) => {
+    const shift = Math.log(dim * featureVariance);
+    return { mu: Math.log(0.1) - shift, sd: share.sd, lo: share.lo - shift, hi: share.hi - shift };
+  };
   return {
     lengthscale: { mu: Math.SQRT2 + 0.5 * Math.log(dim), sd: Math.sqrt(3), lo: Math.log(0.01), hi: Math.log(100) },
     signal: { mu: 0, sd: 1, lo: Math.log(0.01), hi: Math.log(100) },
     noise: { mu: -4, sd: 1, lo: Math.log(1e-6), hi: Math.log(2) },
+    linear: trendPrior(LINEAR_FEATURE_VARIANCE),
+    quadratic: trendPrior(QUADRATIC_FEATURE_VARIANCE),
   };
+}
+
+/** The prior of hyper-parameter k of theta (see {@link negLogPosterior}). */
+function priorOf(p: ReturnType<typeof gpPriors>, dim: number, k: number) {
+  return k < dim ? p.lengthscale : k === dim ? p.signal : k === dim + 1 ? p.noise : k === dim + 2 ? p.linear : p.quadratic;
 }
 
 /**
@@ -74,11 +91,13 @@ export function fitGp(all: GpData, options: FitGpOptions = {}): Gp {
   const idx = n > cap ? permutation(n, createPrng(deriveSeed(seed, 'gp-subset'))).slice(0, cap).sort((a, b) => a - b) : null;
   const hx = idx ? idx.map((i) => data.x[i]!) : data.x;
   const hz = Float64Array.from(idx ? idx.map((i) => data.y[i]!) : data.y, (v) => (v - yScaler.mean) / yScaler.std);
-  const objective = negLogPosterior(hx, hz, dim);
+  const trend = options.trend ?? true;
+  const objective = negLogPosterior(hx, hz, dim, trend);
+  const size = dim + (trend ? 4 : 2);
 
-  const p = priors(dim);
-  const lo = Float64Array.from({ length: dim + 2 }, (_, k) => (k < dim ? p.lengthscale.lo : k === dim ? p.signal.lo : p.noise.lo));
-  const hi = Float64Array.from({ length: dim + 2 }, (_, k) => (k < dim ? p.lengthscale.hi : k === dim ? p.signal.hi : p.noise.hi));
+  const p = gpPriors(dim);
+  const lo = Float64Array.from({ length: size }, (_, k) => priorOf(p, dim, k).lo);
+  const hi = Float64Array.from({ length: size }, (_, k) => priorOf(p, dim, k).hi);
   // Box by a logistic map: theta = lo + (hi - lo) sigmoid(phi), so L-BFGS runs unconstrained on phi.
   const toTheta = (phi: Float64Array) => phi.map((v, k) => lo[k]! + (hi[k]! - lo[k]!) / (1 + Math.exp(-v)));
   const toPhi = (theta: Float64Array) =>
@@ -98,12 +117,13 @@ export function fitGp(all: GpData, options: FitGpOptions = {}): Gp {
   };
 
   const starts: Float64Array[] = [];
-  if (options.init && options.init.dim === dim) starts.push(thetaOf(options.init.hyper));
-  starts.push(Float64Array.from({ length: dim + 2 }, (_, k) => (k < dim ? Math.log(0.5 * Math.sqrt(dim)) : k === dim ? 0 : Math.log(1e-3))));
+  if (options.init && options.init.dim === dim && (options.init.hyper.trend !== undefined) === trend) starts.push(thetaOf(options.init.hyper));
+  starts.push(Float64Array.from({ length: size }, (_, k) => (k < dim ? Math.log(0.5 * Math.sqrt(dim)) : k === dim ? 0 : k === dim + 1 ? Math.log(1e-3) : priorOf(p, dim, k).mu)));
   const rng = createPrng(deriveSeed(seed, 'gp-restarts'));
   for (let r = 0; r < (options.restarts ?? 1); r++) {
     starts.push(
-      Float64Array.from({ length: dim + 2 }, (_, k) => {
+      Float64Array.from({ length: size }, (_, k) => {
+        if (k >= dim + 2) return priorOf(p, dim, k).mu + priorOf(p, dim, k).sd * (2 * rng.next() - 1);
         const [a, b] = k < dim ? [Math.log(0.1), Math.log(2 * Math.sqrt(dim))] : k === dim ? [Math.log(0.3), Math.log(3)] : [Math.log(1e-5), Math.log(0.1)];
         return a + (b - a) * rng.next();
       }),
@@ -130,22 +150,39 @@ function recentAndRandom(data: GpData, max: number, seed: number): GpData {
   return { x: idx.map((i) => data.x[i]!), y: idx.map((i) => data.y[i]!) };
 }
 
-/** theta = [log l_1..d, log signal variance, log noise variance]. */
+/** theta = [log l_1..d, log signal variance, log noise variance(, log linear, log quadratic trend variance)]. */
 function thetaOf(h: Readonly<GpHyper>): Float64Array {
-  return Float64Array.from([...h.lengthscales.map(Math.log), Math.log(h.signalVariance), Math.log(h.noiseVariance)]);
+  const trend = h.trend ? [Math.log(h.trend.linear), Math.log(h.trend.quadratic)] : [];
+  return Float64Array.from([...h.lengthscales.map(Math.log), Math.log(h.signalVariance), Math.log(h.noiseVariance), ...trend]);
 }
 
 function hyperOf(theta: Float64Array, dim: number): GpHyper {
-  return { lengthscales: Array.from(theta.subarray(0, dim), Math.exp), signalVariance: Math.exp(theta[dim]!), noiseVariance: Math.exp(theta[dim + 1]!) };
+  const base = { lengthscales: Array.from(theta.subarray(0, dim), Math.exp), signalVariance: Math.exp(theta[dim]!), noiseVariance: Math.exp(theta[dim + 1]!) };
+  return theta.length > dim + 2 ? { ...base, trend: { linear: Math.exp(theta[dim + 2]!), quadratic: Math.exp(theta[dim + 3]!) } } : base;
 }
 
 /**
  * -(log marginal likelihood + log prior) of standardized targets z and its gradient in theta
- * (R&W eq. 5.9: dL/dtheta = 1/2 tr((alpha alpha^T - K^-1) dK/dtheta)).
+ * (R&W eq. 5.9: dL/dtheta = 1/2 tr((alpha alpha^T - K^-1) dK/dtheta)); theta as in `thetaOf`,
+ * with the two trend variances when `trend`.
  */
-export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Array, dim: number): (theta: Float64Array) => { f: number; g: Float64Array } {
+export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Array, dim: number, trend = false): (theta: Float64Array) => { f: number; g: Float64Array } {
   const n = z.length;
   const xs = flatten(x, dim);
+  const size = dim + (trend ? 4 : 2);
+  // Trend feature products per pair (diagonal included), fixed for the fit.
+  const feats = trendFeatures(xs, n, dim);
+  const lin = new Float64Array(trend ? n * n : 0);
+  const quad = new Float64Array(trend ? n * n : 0);
+  if (trend) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        const [a, b] = trendProducts(feats.c, feats.q, i, feats.c, feats.q, j, dim);
+        lin[i * n + j] = lin[j * n + i] = a;
+        quad[i * n + j] = quad[j * n + i] = b;
+      }
+    }
+  }
   const pairs = (n * (n - 1)) / 2;
   // Squared coordinate differences per pair (i > j) and input, computed once per fit.
   const diff = new Float64Array(pairs * dim);
@@ -157,14 +194,15 @@ export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Arr
       }
     }
   }
-  const pr = priors(dim);
-  const prior = (k: number) => (k < dim ? pr.lengthscale : k === dim ? pr.signal : pr.noise);
+  const pr = gpPriors(dim);
   const corr = new Float64Array(pairs);
   const radius = new Float64Array(pairs);
   return (theta) => {
     const invL2 = Float64Array.from({ length: dim }, (_, k) => Math.exp(-2 * theta[k]!));
     const sf2 = Math.exp(theta[dim]!);
     const sn2 = Math.exp(theta[dim + 1]!);
+    const sl = trend ? Math.exp(theta[dim + 2]!) : 0;
+    const sq = trend ? Math.exp(theta[dim + 3]!) : 0;
     const kmat = new Float64Array(n * n);
     for (let i = 0, p = 0; i < n; i++) {
       kmat[i * n + i] = sf2 + sn2 + GP_JITTER;
@@ -179,7 +217,8 @@ export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Arr
         kmat[j * n + i] = sf2 * c;
       }
     }
-    const g = new Float64Array(dim + 2);
+    if (trend) for (let i = 0; i < n * n; i++) kmat[i]! += sl * lin[i]! + sq * quad[i]!;
+    const g = new Float64Array(size);
     const l = cholesky(kmat, n);
     if (!l) return { f: Infinity, g };
     const alpha = solveUpper(l, n, solveLower(l, n, Float64Array.from(z)));
@@ -207,8 +246,22 @@ export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Arr
     for (let k = 0; k < dim; k++) g[k] = -0.5 * g[k]!;
     g[dim] = -0.5 * gSignal;
     g[dim + 1] = -0.5 * gNoise;
-    for (let k = 0; k < dim + 2; k++) {
-      const { mu, sd } = prior(k);
+    if (trend) {
+      // dK/dlog s = s * products, over the full matrix.
+      let gl = 0;
+      let gq = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          const w = alpha[i]! * alpha[j]! - inv[i * n + j]!;
+          gl += w * lin[i * n + j]!;
+          gq += w * quad[i * n + j]!;
+        }
+      }
+      g[dim + 2] = -0.5 * sl * gl;
+      g[dim + 3] = -0.5 * sq * gq;
+    }
+    for (let k = 0; k < size; k++) {
+      const { mu, sd } = priorOf(pr, dim, k);
       f += (theta[k]! - mu) ** 2 / (2 * sd * sd);
       g[k]! += (theta[k]! - mu) / (sd * sd);
     }

@@ -1,12 +1,14 @@
 /**
  * Gaussian-process surrogate (exact GP regression, Rasmussen & Williams 2006, Alg. 2.1): ARD
- * Matern-5/2 kernel, constant mean (the training mean), Gaussian noise. Prediction is the latent
+ * Matern-5/2 kernel, constant mean (the training mean) plus an optional quadratic trend with
+ * Gaussian coefficients (trend.ts), Gaussian noise. Prediction is the latent
  * posterior f | data (noise excluded), so EI and MV see model uncertainty, not measurement noise.
  */
 import type { Scaler } from '../enn/types';
 import type { Prediction } from '../surrogate';
 import { cholesky, solveLower, solveLower4, solveUpper } from './linalg';
-import { GP_FORMAT, type GpHyper, type GpJson, type GpMetadata } from './types';
+import { trendFeatures, trendProducts } from './trend';
+import { GP_FORMAT, GP_FORMAT_V1, type GpHyper, type GpJson, type GpMetadata } from './types';
 
 const SQRT5 = Math.sqrt(5);
 /** Added to the diagonal of every kernel matrix (standardized units) for numerical stability. */
@@ -42,6 +44,7 @@ export class Gp {
   private readonly chol: Float64Array;
   private readonly alpha: Float64Array;
   private readonly xs: Float64Array;
+  private readonly features: { c: Float64Array; q: Float64Array };
   readonly nTrain: number;
 
   constructor(
@@ -56,7 +59,9 @@ export class Gp {
     this.nTrain = n;
     this.invL2 = Float64Array.from(hyper.lengthscales, (l) => 1 / (l * l));
     this.xs = flatten(x, this.dim);
+    this.features = trendFeatures(this.xs, n, this.dim);
     const k = kernelMatrix(this.xs, n, this.dim, this.invL2, hyper.signalVariance);
+    if (hyper.trend) addTrend(k, this.features, n, this.dim, hyper.trend.linear, hyper.trend.quadratic);
     for (let i = 0; i < n; i++) k[i * n + i]! += hyper.noiseVariance + GP_JITTER;
     const l = cholesky(k, n);
     if (!l) throw new GpError('NOT_POSITIVE_DEFINITE', 'GP kernel matrix is not positive definite');
@@ -69,8 +74,11 @@ export class Gp {
   predict(x: readonly (readonly number[])[]): Prediction {
     const { dim, nTrain: n, xs, invL2, chol, alpha } = this;
     const sf2 = this.hyper.signalVariance;
+    const trend = this.hyper.trend;
+    const { c, q } = this.features;
     const mean = new Float64Array(x.length);
     const std = new Float64Array(x.length);
+    const prior = new Float64Array(x.length).fill(sf2);
     // Points go through the triangular solve L v = k* four at a time: each row of L is read once
     // per block instead of once per point (same arithmetic per point, so the same results).
     const block = 4;
@@ -81,6 +89,11 @@ export class Gp {
         const row = x[p0 + b]!;
         if (row.length !== dim) throw new GpError('INVALID_DATA', `expected ${dim} inputs, got ${row.length}`);
         const kb = ks[b]!;
+        const pt = trend ? trendFeatures(Float64Array.from(row), 1, dim) : undefined;
+        if (trend && pt) {
+          const [lin, quad] = trendProducts(pt.c, pt.q, 0, pt.c, pt.q, 0, dim);
+          prior[p0 + b] = sf2 + trend.linear * lin + trend.quadratic * quad;
+        }
         let mu = 0;
         for (let i = 0; i < n; i++) {
           let r2 = 0;
@@ -89,7 +102,11 @@ export class Gp {
             const d = row[k]! - xs[o + k]!;
             r2 += d * d * invL2[k]!;
           }
-          const kv = sf2 * matern52(Math.sqrt(r2));
+          let kv = sf2 * matern52(Math.sqrt(r2));
+          if (trend && pt) {
+            const [lin, quad] = trendProducts(pt.c, pt.q, 0, c, q, i, dim);
+            kv += trend.linear * lin + trend.quadratic * quad;
+          }
           kb[i] = kv;
           mu += kv * alpha[i]!;
         }
@@ -101,7 +118,7 @@ export class Gp {
         const kb = ks[b]!;
         let vv = 0;
         for (let i = 0; i < n; i++) vv += kb[i]! * kb[i]!;
-        std[p0 + b] = Math.sqrt(Math.max(sf2 - vv, 0)) * this.yScaler.std;
+        std[p0 + b] = Math.sqrt(Math.max(prior[p0 + b]! - vv, 0)) * this.yScaler.std;
       }
     }
     return { mean, std };
@@ -121,12 +138,18 @@ export class Gp {
     return new Gp(this.hyper, this.yScaler, data.x.map((r) => [...r]), [...data.y], { ...this.metadata, nTrain: data.y.length, logPosterior: null });
   }
 
-  /** Plain JSON (hyper-parameters, scaler, training set). */
+  /** Plain JSON (hyper-parameters, scaler, training set); `sdfl-gp/2` with a trend, `sdfl-gp/1` without. */
   toJSON(): GpJson {
+    const { trend } = this.hyper;
     return {
-      format: GP_FORMAT,
+      format: trend ? GP_FORMAT : GP_FORMAT_V1,
       dim: this.dim,
-      hyper: { lengthscales: [...this.hyper.lengthscales], signalVariance: this.hyper.signalVariance, noiseVariance: this.hyper.noiseVariance },
+      hyper: {
+        lengthscales: [...this.hyper.lengthscales],
+        signalVariance: this.hyper.signalVariance,
+        noiseVariance: this.hyper.noiseVariance,
+        ...(trend ? { trend: { ...trend } } : {}),
+      },
       yScaler: { ...this.yScaler },
       x: this.x.map((r) => [...r]),
       y: [...this.y],
@@ -134,11 +157,15 @@ export class Gp {
     };
   }
 
-  /** Rebuilds a GP from {@link Gp.toJSON} output; predictions are identical. */
+  /** Rebuilds a GP from {@link Gp.toJSON} output (either format); predictions are identical. */
   static fromJSON(json: GpJson): Gp {
-    if (json?.format !== GP_FORMAT) throw new GpError('INVALID_JSON', `unknown GP format ${String(json?.format)}`);
+    if (json?.format !== GP_FORMAT && json?.format !== GP_FORMAT_V1) throw new GpError('INVALID_JSON', `unknown GP format ${String(json?.format)}`);
     const { dim, hyper, x, y } = json;
+    const trend = hyper?.trend;
+    if (json.format === GP_FORMAT_V1 && trend !== undefined) throw new GpError('INVALID_JSON', `a ${GP_FORMAT_V1} snapshot has no trend; ${GP_FORMAT} has`);
+    const trendOk = trend === undefined || (trend.linear >= 0 && trend.quadratic >= 0);
     const ok =
+      trendOk &&
       Array.isArray(hyper?.lengthscales) &&
       hyper.lengthscales.length === dim &&
       hyper.lengthscales.every((l) => l > 0) &&
@@ -150,7 +177,7 @@ export class Gp {
       y.length > 0 &&
       x.every((r) => r.length === dim);
     if (!ok) throw new GpError('INVALID_JSON', 'GP snapshot has inconsistent hyper-parameters or data');
-    return new Gp({ ...hyper, lengthscales: [...hyper.lengthscales] }, { ...json.yScaler }, x, y, { ...json.metadata });
+    return new Gp({ ...hyper, lengthscales: [...hyper.lengthscales], ...(trend ? { trend: { ...trend } } : {}) }, { ...json.yScaler }, x, y, { ...json.metadata });
   }
 }
 
@@ -178,4 +205,16 @@ function kernelMatrix(xs: Float64Array, n: number, dim: number, invL2: Float64Ar
     }
   }
   return k;
+}
+
+/** Adds the trend kernel linear * sum c_i c_j + quadratic * sum q_i q_j to `k` (n x n). */
+function addTrend(k: Float64Array, f: { c: Float64Array; q: Float64Array }, n: number, dim: number, linear: number, quadratic: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const [lin, quad] = trendProducts(f.c, f.q, i, f.c, f.q, j, dim);
+      const v = linear * lin + quadratic * quad;
+      k[i * n + j]! += v;
+      if (j !== i) k[j * n + i]! += v;
+    }
+  }
 }

@@ -1,4 +1,5 @@
 /** Gaussian-process surrogate: fitting, prediction, serialization. */
 export { Gp, GpError, matern52 } from './gp';
 export { fitGp, type FitGpOptions, type GpData } from './fit';
-export { GP_FORMAT, type GpHyper, type GpJson, type GpMetadata } from './types';
+export { type GpTrend } from './trend';
+export { GP_FORMAT, GP_FORMAT_V1, type GpHyper, type GpJson, type GpMetadata } from './types';

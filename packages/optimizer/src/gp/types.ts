@@ -1,5 +1,6 @@
 /** Hyper-parameters and serialized form of the Gaussian-process surrogate. */
 import type { Scaler } from '../enn/types';
+import type { GpTrend } from './trend';
 
 /**
  * Hyper-parameters of the GP in standardized output units: Matern-5/2 kernel with one length scale
@@ -12,10 +13,14 @@ export interface GpHyper {
   signalVariance: number;
   /** Observation noise variance, standardized units. */
   noiseVariance: number;
+  /** Prior variances of the quadratic trend's coefficients (trend.ts); absent: no trend (constant mean). */
+  trend?: GpTrend;
 }
 
-/** Version tag of the JSON layout written by `Gp.toJSON`. */
-export const GP_FORMAT = 'sdfl-gp/1';
+/** Version tag of the JSON layout written by `Gp.toJSON` for a GP with a trend. */
+export const GP_FORMAT = 'sdfl-gp/2';
+/** The layout of GPs without a trend (every snapshot before the trend existed); still read and written. */
+export const GP_FORMAT_V1 = 'sdfl-gp/1';
 
 /** Provenance of a fitted GP. */
 export interface GpMetadata {
@@ -34,7 +39,7 @@ export interface GpMetadata {
  * its data); `Gp.fromJSON` refactorises and predicts identically.
  */
 export interface GpJson {
-  format: typeof GP_FORMAT;
+  format: typeof GP_FORMAT | typeof GP_FORMAT_V1;
   dim: number;
   hyper: GpHyper;
   yScaler: Scaler;

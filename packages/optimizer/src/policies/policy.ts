@@ -99,18 +99,21 @@ export function proposeFromModel(kind: AcquisitionKind, params: PolicyParams, mo
   };
   // Strata span the whole cube, so a trust region (a sub-box) turns stratification off.
   const design = (params.stratify ?? kind === 'mv') && params.trustRegion === undefined ? ctx.design : undefined;
-  const extra: number[][] = [];
-  if (ctx.incumbent && !design) {
-    const inc = ctx.incumbent;
-    for (let i = 0; i < (params.incumbentNeighbours ?? 64); i++) {
-      const s = 0.02 * (1 + (i % 4)); // a few radii around the best point
-      extra.push(inc.map((v) => v + s * ctx.rng.normal()));
-    }
-  }
   const tr = params.trustRegion;
   if (tr === 'adaptive') throw new RangeError("trustRegion 'adaptive' must be resolved to a side first (the study does)");
   const bounds =
     tr !== undefined && ctx.incumbent ? { lo: ctx.incumbent.map((v) => Math.max(0, v - tr / 2)), hi: ctx.incumbent.map((v) => Math.min(1, v + tr / 2)) } : undefined;
+  const extra: number[][] = [];
+  if (ctx.incumbent && !design) {
+    const inc = ctx.incumbent;
+    const lo = bounds?.lo ?? inc.map(() => 0);
+    const hi = bounds?.hi ?? inc.map(() => 1);
+    for (let i = 0; i < (params.incumbentNeighbours ?? 64); i++) {
+      const s = 0.02 * (1 + (i % 4)); // a few radii around the best point
+      // Mirrored into the box, not clamped: clamping would put a share of them exactly on its faces.
+      extra.push(inc.map((v, k) => reflectInto(v + s * ctx.rng.normal(), lo[k]!, hi[k]!)));
+    }
+  }
   const search = (box: typeof bounds) =>
     maximizeAcquisition(score, {
       ...(kind === 'mv' ? { iterations: 0 } : {}),
@@ -128,6 +131,14 @@ export function proposeFromModel(kind: AcquisitionKind, params: PolicyParams, mo
   if (!res) return undefined;
   const p = model.predict([res.x]);
   return { cube: res.x, acquisitionValue: res.value, predicted: { mean: p.mean[0]!, std: p.std[0]! } };
+}
+
+/** `v` mirrored at the bounds until it lies in [lo, hi] (a degenerate interval gives lo). */
+export function reflectInto(v: number, lo: number, hi: number): number {
+  const w = hi - lo;
+  if (!(w > 0)) return lo;
+  const t = (((v - lo) % (2 * w)) + 2 * w) % (2 * w);
+  return lo + (t <= w ? t : 2 * w - t);
 }
 
 /** Uniform random proposal that is not a duplicate (gives up after `maxTries`, default 1000). */

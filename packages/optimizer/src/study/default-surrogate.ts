@@ -44,15 +44,15 @@ export function surrogateFit(kind: SurrogateKind): SurrogateFactory {
 
 /**
  * Rebuilds any built-in surrogate from its `toJSON()` snapshot, dispatching on its `format`:
- * `sdfl-enn/1` (ENN; initialises the tfjs backend), `sdfl-gp/1` (GP) and `sdfl-log-output/1`
- * (a log-output wrapper around either).
+ * `sdfl-enn/1` (ENN; initialises the tfjs backend), `sdfl-gp/1` and `sdfl-gp/2` (GP without and
+ * with its trend) and `sdfl-log-output/1` (a log-output wrapper around either).
  *
  * @example
  * const model = await loadSurrogate(JSON.parse(text)); // whatever study.model() was
  */
 export const loadSurrogate: SurrogateLoader = async (json): Promise<SnapshotSurrogate> => {
   const format = (json as { format?: unknown } | null)?.format;
-  if (format === 'sdfl-gp/1') {
+  if (format === 'sdfl-gp/1' || format === 'sdfl-gp/2') {
     const { Gp } = await import('../gp/gp');
     return Gp.fromJSON(json as GpJson);
   }
