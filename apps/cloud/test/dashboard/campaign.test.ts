@@ -6,8 +6,10 @@
  * approves it, and approves the rest as they come; experiments and results appear in the table
  * without a reload. Each chart then holds exactly one data mark per datum (done experiments, the
  * twin report's points); the downloaded report opens with JavaScript off and no network and has
- * the campaign's name and SVG charts; the CSV export has one row per experiment. A viewer sees
- * no create, approve or steering action, on a phone-width screen.
+ * the campaign's name and SVG charts; the CSV and JSON exports hold every experiment. A viewer sees
+ * no create, approve or steering action, on a phone-width screen. The owner filters the list by
+ * status, rejects a proposal with a reason, pauses, resumes and cancels a second campaign, and
+ * finds the first among the priors a new campaign may build on.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -184,6 +186,7 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: campaigns', () => {
     expect(await page.locator(marks('surface_cells')).count()).toBe(counts.cells);
     expect(await page.locator(marks('surface_experiments')).count()).toBe(counts.overlaid);
     await expect.poll(() => page.locator('#campaign-twin').textContent()).toMatch(new RegExp(`model v${latest}, ${report.n} observations`));
+    expect(await page.locator('[data-chart="parity"]').textContent()).toMatch(/test R² = /);
     console.info(`campaign ${campaignId}: ${done.length} done, twin v${latest} on ${report.n} points; marks`, counts, `after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await screenshot(page, 'campaign-done');
 
@@ -227,7 +230,7 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: campaigns', () => {
   it('shows a viewer no create, review or steering action, on a 390-px phone screen', async () => {
     expect(campaignId, 'the first test created the campaign').toBeDefined();
     // A second gated campaign of sam's, with proposals waiting: the viewer sees them, not the actions.
-    const open = await cloud.engine.createCampaign({ name: 'UI viewer check', owner: 'sam', platform: PLATFORM, schedule: 'lhs 2', approvalGate: true }, 'sam');
+    await cloud.engine.createCampaign({ name: 'UI viewer check', owner: 'sam', platform: PLATFORM, schedule: 'lhs 2', approvalGate: true }, 'sam');
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     const seen = watchPage(page, cloud.api!.url);
     await signIn(page, viewerToken);
@@ -248,6 +251,48 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: campaigns', () => {
     await screenshot(page, 'campaign-phone-viewer');
     expect(seen).toEqual({ errors: [], foreign: [] });
     await page.close();
-    await cloud.engine.steer(open.id, 'cancel', 'test', 'viewer check over');
+  }, 60_000);
+
+  it('lets the owner filter the list, reject a proposal with a reason, pause, resume and cancel, and offers the done campaign as a prior', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const seen = watchPage(page, cloud.api!.url);
+    await signIn(page, scientistToken);
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
+    const listed = page.locator('tr[data-campaign]');
+    await expect.poll(() => listed.count()).toBe(2);
+    await page.getByLabel('Status').selectOption('done');
+    await expect.poll(() => listed.getAttribute('data-campaign')).toBe(campaignId);
+    await page.getByLabel('Status').selectOption('running');
+    await expect.poll(() => listed.locator('a').first().textContent()).toBe('UI viewer check');
+    await listed.getByRole('link', { name: 'UI viewer check' }).click();
+    await page.getByRole('heading', { name: 'UI viewer check' }).waitFor();
+
+    // Reject: the reason is required, and the rejected proposal is kept in the table as such.
+    const proposal = page.locator('[data-proposal]').first();
+    const rejected = (await proposal.getAttribute('data-proposal'))!;
+    await proposal.getByRole('button', { name: 'Reject…' }).click();
+    expect(await proposal.getByRole('button', { name: 'Reject', exact: true }).isDisabled()).toBe(true);
+    await proposal.getByLabel('Why reject it (required)').fill('too close to an earlier run');
+    await proposal.getByRole('button', { name: 'Reject', exact: true }).click();
+    await expect.poll(() => page.locator(`[data-proposal="${rejected}"]`).count()).toBe(0);
+    await expect.poll(() => page.locator(`tr[data-experiment="${rejected}"]`).getAttribute('data-status')).toBe('rejected');
+
+    const status = page.locator('h1 [data-status]');
+    for (const [button, after] of [
+      ['Pause', 'paused'],
+      ['Resume', 'running'],
+      ['Cancel campaign', 'cancelled'],
+    ] as const) {
+      await page.getByLabel('Reason (kept in the audit log)').fill(`test: ${button}`);
+      await page.getByRole('button', { name: button, exact: true }).click();
+      await expect.poll(() => status.getAttribute('data-status')).toBe(after);
+    }
+    expect(await page.locator('#steer-reason').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-proposal]').count()).toBe(0);
+
+    await page.goto(`${cloud.api!.url}/ui/campaigns/new`);
+    await expect.poll(() => page.getByRole('checkbox', { name: new RegExp(NAME) }).count()).toBe(1);
+    expect(seen).toEqual({ errors: [], foreign: [] });
+    await page.close();
   }, 60_000);
 });

@@ -4,16 +4,12 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLiveEvents, useResource } from '../hooks';
-import type { EventData } from '../live';
 import { useSession } from '../session';
 import type { Experiment } from '../types';
 import type { ModelVersion, TwinReportResponse } from './campaign-types';
 
 /** Rows per page when reading a campaign's experiments (the API's largest page). */
 const PAGE = 500;
-
-/** Events that change what a campaign page shows. */
-export const campaignEvent = (id: string) => (e: EventData) => e.campaignId === id;
 
 export interface Loaded<T> {
   readonly data: T | undefined;

@@ -13,11 +13,15 @@ import { Link } from '../router';
 import { useCan } from '../session';
 import type { Campaign } from '../types';
 
+/** Campaigns shown at first and added per "Show more" (each row reads its own progress). */
+const PAGE = 50;
+
 export function CampaignsPage() {
   const [status, setStatus] = useState('');
+  const [limit, setLimit] = useState(PAGE);
   const mayCreate = useCan('scientist');
   // Creating a campaign writes no event (starting one does): a slow poll shows others' new ones.
-  const list = useResource<{ campaigns: Campaign[] }>(`/campaigns?limit=500${status ? `&status=${status}` : ''}`, {
+  const list = useResource<{ campaigns: Campaign[] }>(`/campaigns?limit=${limit}${status ? `&status=${status}` : ''}`, {
     refreshOn: (e) => e.campaignId !== null && e.type.startsWith('campaign'),
     pollMs: 15_000,
   });
@@ -34,7 +38,14 @@ export function CampaignsPage() {
       </div>
       <form class="inline" onSubmit={(e) => e.preventDefault()}>
         <Field id="campaign-status-filter" label="Status">
-          <select id="campaign-status-filter" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+          <select
+            id="campaign-status-filter"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.currentTarget.value);
+              setLimit(PAGE);
+            }}
+          >
             <option value="">all</option>
             {CAMPAIGN_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -67,6 +78,11 @@ export function CampaignsPage() {
             </tbody>
           </table>
         </div>
+      )}
+      {campaigns && campaigns.length === limit && (
+        <button type="button" class="secondary" onClick={() => setLimit(limit + PAGE)}>
+          Show {PAGE} more
+        </button>
       )}
     </section>
   );
