@@ -80,7 +80,8 @@ export async function createCampaign(db: CloudDrizzle, input: CampaignInput, act
   try {
     createConditionSpace(c.space);
   } catch (error) {
-    problems.push(`space: ${(error as Error).message}`);
+    // Every later check plans flows in this space: with none to plan in, report what is wrong now.
+    throw new CampaignError('INVALID', [...problems, ...spaceProblems(error)]);
   }
   if (c.platform) {
     const [p] = await db.select().from(platforms).where(eq(platforms.id, c.platform));
@@ -207,6 +208,12 @@ export async function setCampaignStatus(
     await tx.insert(events).values({ source: 'cloud', campaignId: id, platformId: c.platformId, type: `campaign${action[0]!.toUpperCase()}${action.slice(1)}`, body: { reason, by: actor }, at: new Date() });
     return { campaign: updated!, withdrawn };
   });
+}
+
+/** A chemistry config error as one `space.{path}: message` problem per line, so each names its field. */
+function spaceProblems(error: unknown): string[] {
+  const lines = (error as Error).message.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+  return lines.length > 0 ? lines.map((l) => `space.${l}`) : [`space: ${(error as Error).message}`];
 }
 
 /**

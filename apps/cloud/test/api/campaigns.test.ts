@@ -33,6 +33,12 @@ describe('campaign create', () => {
     expect(Object.keys(shape.body.error.fields as object)).toEqual(expect.arrayContaining(['schedule', 'queueDepth']));
     expect((await h.call('POST', '/campaigns', 'sci', { schedule: 'lhs 2' })).body.error.fields.platform).toEqual(['give exactly one of platform or pool']);
     expect((await h.call('POST', '/campaigns', 'sci', { platform: 'ghost', schedule: 'lhs 2' })).body.error.fields.platform[0]).toMatch(/no platform 'ghost'/);
+    // An impossible space (min above max; fractions leaving no solvent) names its field; no 500.
+    const space = await h.call('POST', '/campaigns', 'sci', { platform: 'rig-a', schedule: 'lhs x', space: { temperatureC: { min: 160, max: 150 }, cuIStream: { cuI: { min: 0.1, max: 0.9 } } } });
+    expect(space.status).toBe(400);
+    expect(space.body.error.fields['space.temperatureC']).toEqual(['min must be below max']);
+    expect((space.body.error.fields['space.cuIStream'] as string[]).join(' ')).toMatch(/must leave at least 0.05 for ODE/);
+    expect(space.body.error.fields.schedule.length).toBeGreaterThanOrEqual(1);
     expect(await h.cloud.db.db.$count(campaigns)).toBe(0);
   });
 
