@@ -44,10 +44,14 @@ export async function reviewExperiment(db: CloudDrizzle, experimentId: string, r
     } else if (review.condition) {
       const [c] = await tx.select({ space: campaigns.space }).from(campaigns).where(eq(campaigns.id, e.campaignId));
       const space = createConditionSpace(c!.space as never);
-      const problems = space.validate(review.condition).map((v) => v.message);
+      // Each problem names its field (`condition.temperatureC: ...`) so a form can show it there.
+      const problems = space.validate(review.condition).map((v) => `condition.${v.field}: ${v.message}`);
       const cube = problems.length === 0 ? space.toCube(review.condition) : [];
       cube.forEach((x, i) => {
-        if (x < -CUBE_TOLERANCE || x > 1 + CUBE_TOLERANCE) problems.push(`${space.dimensions[i]!.label} is outside the campaign's bounds ${space.dimensions[i]!.min}-${space.dimensions[i]!.max} ${space.dimensions[i]!.unit}`);
+        const d = space.dimensions[i]!;
+        // A derived input (reaction time, a fraction) belongs to the condition as a whole.
+        const field = d.key in review.condition! ? `condition.${d.key}` : 'condition';
+        if (x < -CUBE_TOLERANCE || x > 1 + CUBE_TOLERANCE) problems.push(`${field}: ${d.label} is outside the campaign's bounds ${d.min}-${d.max} ${d.unit}`);
       });
       if (problems.length > 0) throw new CampaignError('INVALID', problems);
       const clamped = cube.map((x) => Math.min(1, Math.max(0, x)));

@@ -50,7 +50,7 @@ describe('approval-gated campaign over HTTP', () => {
     const edited = space.quantize(space.fromCube([0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]));
     const out = await h.call('POST', `/experiments/${d!.id}/approve`, 'sci', { condition: { ...edited, temperatureC: 500 } });
     expect(out.status).toBe(400);
-    expect(JSON.stringify(out.body.error)).toMatch(/emperature/);
+    expect((out.body.error.fields['condition.temperatureC'] as string[]).join(' ')).toMatch(/reaction temperature 500(\.0)? C is outside the validated/);
     expect((await h.call('POST', `/experiments/${d!.id}/approve`, 'sci', { condition: { temperatureC: 'hot' } })).status).toBe(400);
     const ok = await h.call('POST', `/experiments/${d!.id}/approve`, 'ada', { condition: edited, note: 'a little cooler' });
     expect(ok.status).toBe(200);
