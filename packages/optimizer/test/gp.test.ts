@@ -165,6 +165,23 @@ describe('GP surrogate', () => {
     expect(() => Gp.fromJSON({ ...a.toJSON(), y: [1] })).toThrow(/inconsistent/);
   });
 
+  it('a prior curvature is a bowl the data override: faces rise without data, the fit at the data stays', () => {
+    // Data on a slope in the middle of the cube only.
+    const x = uniformSample(30, 2, createPrng(14)).map((u) => u.map((v) => 0.35 + 0.3 * v));
+    const y = x.map((u) => u[0]! - 0.5 * u[1]!);
+    const flat = fitGp({ x, y }, { seed: 1 });
+    const bowl = fitGp({ x, y }, { seed: 1, curvature: 1 });
+    expect(bowl.hyper.trend?.curvature).toBe(1);
+    expect(flat.hyper.trend?.curvature).toBeUndefined();
+    const faces = [[0.02, 0.5], [0.98, 0.5], [0.5, 0.02], [0.5, 0.98]];
+    const lift = bowl.predict(faces).mean.map((m, i) => m - flat.predict(faces).mean[i]!);
+    lift.forEach((d) => expect(d).toBeGreaterThan(0));
+    x.slice(0, 5).forEach((p, i) => expect(Math.abs(bowl.predict([p]).mean[0]! - y[i]!)).toBeLessThan(0.02));
+    // The snapshot keeps the curvature: identical predictions after a JSON round trip.
+    expect(Gp.fromJSON(JSON.parse(JSON.stringify(bowl.toJSON())) as GpJson).predict(faces)).toEqual(bowl.predict(faces));
+    expect(() => fitGp({ x, y }, { trend: false, curvature: 1 })).toThrow(/needs the trend/);
+  });
+
   it('loads a constant-mean sdfl-gp/1 snapshot as before and writes it back unchanged; refuses a /1 with a trend', () => {
     const x = uniformSample(10, 2, createPrng(13));
     const y = x.map((u) => u[0]! + u[1]! ** 2);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Gp } from '../src/gp/gp';
 import { createStudy, loadSurrogate, restoreStudy, type StudyState } from '../src/study';
+import { GP_PRIOR_CURVATURE } from '../src/study/default-surrogate';
 import { cubeSpace } from './helpers/kernel-ensemble';
 
 const f = (u: readonly number[]) => Math.sin(3 * u[0]!) + u[1]! * u[2]!;
@@ -45,6 +46,16 @@ describe('study with the GP surrogate', () => {
     expect(a!.cube).not.toEqual(b!.cube);
     const d = Math.hypot(...a!.cube.map((v, i) => v - b!.cube[i]!));
     expect(d).toBeGreaterThan(0.02);
+  });
+
+  it("the study's GP gets the direction's prior curvature (a dome when maximising, a bowl when minimising)", async () => {
+    const curvature = async (direction: 'maximize' | 'minimize') => {
+      const study = createStudy({ ...options('gp'), objective: { feature: 'y', direction } });
+      for (const s of await study.ask(6)) study.tell(s.id, f(s.cube));
+      return ((await study.model()) as Gp).hyper.trend?.curvature;
+    };
+    expect(await curvature('maximize')).toBe(-GP_PRIOR_CURVATURE);
+    expect(await curvature('minimize')).toBe(GP_PRIOR_CURVATURE);
   });
 
   it('states written before the surrogate option restore as ENN studies; loadSurrogate dispatches on format', async () => {

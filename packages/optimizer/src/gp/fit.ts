@@ -8,7 +8,7 @@ import { createPrng, deriveSeed, permutation } from '../sampling/prng';
 import { flatten, Gp, GP_JITTER, GpError, matern52 } from './gp';
 import { cholesky, choleskyInverse, solveLower, solveUpper } from './linalg';
 import { minimizeLbfgs } from './lbfgs';
-import { LINEAR_FEATURE_VARIANCE, QUADRATIC_FEATURE_VARIANCE, trendFeatures, trendProducts } from './trend';
+import { LINEAR_FEATURE_VARIANCE, QUADRATIC_FEATURE_VARIANCE, trendFeatures, trendPriorMean, trendProducts } from './trend';
 import type { GpHyper } from './types';
 
 /** Observations: `x` rows are points of [0,1]^d, `y` the objective (original units). */
@@ -40,6 +40,11 @@ export interface FitGpOptions {
   hyperMaxPoints?: number;
   /** Fit the quadratic trend (trend.ts) as well. Default true. */
   trend?: boolean;
+  /**
+   * Prior mean of the trend's quadratic coefficients, standardized output units (trend.ts): > 0 a
+   * bowl (results a priori worse toward the faces when minimising), < 0 a dome. Default 0; needs the trend.
+   */
+  curvature?: number;
 }
 
 const SQRT5 = Math.sqrt(5);
@@ -92,6 +97,10 @@ export function fitGp(all: GpData, options: FitGpOptions = {}): Gp {
   const hx = idx ? idx.map((i) => data.x[i]!) : data.x;
   const hz = Float64Array.from(idx ? idx.map((i) => data.y[i]!) : data.y, (v) => (v - yScaler.mean) / yScaler.std);
   const trend = options.trend ?? true;
+  const curvature = options.curvature ?? 0;
+  if (!trend && curvature !== 0) throw new GpError('INVALID_DATA', 'a prior curvature needs the trend');
+  // Targets relative to the trend's prior mean (R&W eq. 2.41 with a fixed b).
+  if (curvature !== 0) hx.forEach((row, i) => (hz[i]! -= trendPriorMean(row, curvature)));
   const objective = negLogPosterior(hx, hz, dim, trend);
   const size = dim + (trend ? 4 : 2);
 
@@ -137,7 +146,8 @@ export function fitGp(all: GpData, options: FitGpOptions = {}): Gp {
     if (Number.isFinite(res.f) && (!best || res.f < best.f)) best = { theta: toTheta(res.x), f: res.f };
   }
   if (!best) throw new GpError('NOT_POSITIVE_DEFINITE', 'no GP hyper-parameters gave a positive-definite kernel matrix');
-  const hyper = hyperOf(best.theta, dim);
+  const fitted = hyperOf(best.theta, dim);
+  const hyper = fitted.trend && curvature !== 0 ? { ...fitted, trend: { ...fitted.trend, curvature } } : fitted;
   return new Gp(hyper, yScaler, data.x.map((r) => [...r]), [...data.y], { nTrain: n, seed, logPosterior: -best.f / hz.length, nHyper: hz.length });
 }
 

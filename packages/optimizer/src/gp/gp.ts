@@ -7,7 +7,7 @@
 import type { Scaler } from '../enn/types';
 import type { Prediction } from '../surrogate';
 import { cholesky, solveLower, solveLower4, solveUpper } from './linalg';
-import { trendFeatures, trendProducts } from './trend';
+import { trendFeatures, trendPriorMean, trendProducts } from './trend';
 import { GP_FORMAT, GP_FORMAT_V1, type GpHyper, type GpJson, type GpMetadata } from './types';
 
 const SQRT5 = Math.sqrt(5);
@@ -66,7 +66,8 @@ export class Gp {
     const l = cholesky(k, n);
     if (!l) throw new GpError('NOT_POSITIVE_DEFINITE', 'GP kernel matrix is not positive definite');
     this.chol = l;
-    const z = Float64Array.from(y, (v) => (v - yScaler.mean) / yScaler.std);
+    const curvature = hyper.trend?.curvature ?? 0;
+    const z = Float64Array.from(y, (v, i) => (v - yScaler.mean) / yScaler.std - trendPriorMean(x[i]!, curvature));
     this.alpha = solveUpper(l, n, solveLower(l, n, z));
   }
 
@@ -79,6 +80,7 @@ export class Gp {
     const mean = new Float64Array(x.length);
     const std = new Float64Array(x.length);
     const prior = new Float64Array(x.length).fill(sf2);
+    const curvature = trend?.curvature ?? 0;
     // Points go through the triangular solve L v = k* four at a time: each row of L is read once
     // per block instead of once per point (same arithmetic per point, so the same results).
     const block = 4;
@@ -110,7 +112,7 @@ export class Gp {
           kb[i] = kv;
           mu += kv * alpha[i]!;
         }
-        mean[p0 + b] = mu * this.yScaler.std + this.yScaler.mean;
+        mean[p0 + b] = (mu + trendPriorMean(row, curvature)) * this.yScaler.std + this.yScaler.mean;
       }
       if (m === block) solveLower4(chol, n, ks[0]!, ks[1]!, ks[2]!, ks[3]!);
       else for (let b = 0; b < m; b++) solveLower(chol, n, ks[b]!);
@@ -163,7 +165,7 @@ export class Gp {
     const { dim, hyper, x, y } = json;
     const trend = hyper?.trend;
     if (json.format === GP_FORMAT_V1 && trend !== undefined) throw new GpError('INVALID_JSON', `a ${GP_FORMAT_V1} snapshot has no trend; ${GP_FORMAT} has`);
-    const trendOk = trend === undefined || (trend.linear >= 0 && trend.quadratic >= 0);
+    const trendOk = trend === undefined || (trend.linear >= 0 && trend.quadratic >= 0 && (trend.curvature === undefined || Number.isFinite(trend.curvature)));
     const ok =
       trendOk &&
       Array.isArray(hyper?.lengthscales) &&

@@ -4,6 +4,10 @@
  * to the covariance). Features are centred on the cube, c = u - 1/2 and q = c^2 - 1/12 (zero mean
  * under uniform inputs), so the trend does not duplicate the constant mean.
  *
+ * The quadratic coefficients may have a common non-zero prior mean, the curvature (R&W's b): the
+ * prior mean function is then curvature x sum_k q_k(u), a bowl (> 0) or a dome (< 0) centred on
+ * the cube, which the data move (the linear terms shift its centre) or override.
+ *
  * Why: a stationary kernel with a constant mean reverts to the data mean away from the data and,
  * with length scales longer than the cube, extrapolates a straight line to the faces. Most
  * objectives with an interior optimum are bowl-shaped at the scale of the cube; the trend lets
@@ -17,6 +21,16 @@ export interface GpTrend {
   linear: number;
   /** Variance of each quadratic coefficient (of (u - 1/2)^2 - 1/12). */
   quadratic: number;
+  /** Prior mean of each quadratic coefficient (see the file comment). Default 0. */
+  curvature?: number;
+}
+
+/** The trend's prior mean at a point, curvature x sum_k ((u_k - 1/2)^2 - 1/12), standardized units. */
+export function trendPriorMean(u: ArrayLike<number>, curvature: number): number {
+  if (curvature === 0) return 0;
+  let s = 0;
+  for (let k = 0; k < u.length; k++) s += (u[k]! - 0.5) ** 2 - 1 / 12;
+  return curvature * s;
 }
 
 /** Variance of c = u - 1/2 and of q = c^2 - 1/12 for u uniform on [0, 1]. */

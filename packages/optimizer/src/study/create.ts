@@ -50,6 +50,7 @@ function managerFor(s: StudyState, fit?: SurrogateFactory, load?: SurrogateLoade
     ...(priorModel ? { priorModel } : {}),
     ...(priorSnapshot != null ? { priorSnapshot } : {}),
     priorRefitAfter: s.options.priorRefitAfter,
+    direction: s.objective.direction,
     pending: s.options.pending,
   });
 }

@@ -3,6 +3,7 @@
  * then one fit per new training set (cached by its size, since data only ever grows), seeded from
  * the study seed and the model version so a restored study refits the very same model.
  */
+import type { Direction } from '../acquisition';
 import { deriveSeed } from '../sampling/prng';
 import type { Surrogate } from '../surrogate';
 import { StudyError } from './errors';
@@ -34,6 +35,8 @@ export interface ModelManagerOptions {
   priorSnapshot?: unknown;
   priorRefitAfter: number;
   pending: Required<PendingOptions>;
+  /** Objective direction, passed to every fit. */
+  direction?: Direction;
 }
 
 /** Fits, caches, restores and fantasises the study's surrogate. */
@@ -113,10 +116,14 @@ export class ModelManager {
     const model = base.model as SnapshotSurrogate;
     if (model.withData) return model.withData({ x, y });
     const init = this.o.warmStart ? (base.model as SnapshotSurrogate) : undefined;
-    return this.o.fit({ x, y }, { seed: deriveSeed(this.o.seed, 'fantasy', base.version, fantasies.length), ...(init ? { init } : {}) });
+    return this.o.fit({ x, y }, { seed: deriveSeed(this.o.seed, 'fantasy', base.version, fantasies.length), ...this.direction(), ...(init ? { init } : {}) });
   }
 
   private fitOptions(version: number, init: SnapshotSurrogate | undefined): FitOptions {
-    return { seed: deriveSeed(this.o.seed, 'fit', version), ...(init ? { init } : {}) };
+    return { seed: deriveSeed(this.o.seed, 'fit', version), ...this.direction(), ...(init ? { init } : {}) };
+  }
+
+  private direction(): { direction?: Direction } {
+    return this.o.direction ? { direction: this.o.direction } : {};
   }
 }

@@ -70,7 +70,8 @@ export function logOutput(fit: SurrogateFactory, options: LogOutputOptions = {})
     const offset = options.offset ?? Math.max(1e-9, 0.01 * Math.max(...data.y.map(Math.abs)));
     const y = data.y.map((v) => Math.log(Math.max(v, 0) + offset));
     const init = o.init instanceof LogOutputSurrogate ? o.init.inner : undefined;
-    const inner = await fit({ x: data.x, y }, { seed: o.seed, ...(init ? { init } : {}) });
+    // log is increasing, so the objective's direction carries over.
+    const inner = await fit({ x: data.x, y }, { seed: o.seed, ...(o.direction ? { direction: o.direction } : {}), ...(init ? { init } : {}) });
     return new LogOutputSurrogate(inner, offset);
   };
 }

@@ -68,6 +68,8 @@ export interface FitOptions {
   seed: number;
   /** Model to warm-start from (only when the study's `warmStart` is on, or from a prior model). */
   init?: SnapshotSurrogate;
+  /** The study's objective direction (the GP's prior curvature follows it; other factories may ignore it). */
+  direction?: Direction;
 }
 
 /** Trains a surrogate; must be deterministic for given data and seed (restore relies on it). */
