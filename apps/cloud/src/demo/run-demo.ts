@@ -12,11 +12,11 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
-import { addUser, createToken } from '../api/identity';
+import { addUser, createToken, IdentityError } from '../api/identity';
 import { startCloud, type RunningCloud } from '../cloud';
 import { loadCloudConfig } from '../config';
 import { platforms } from '../db/schema';
-import { addPlatform } from '../engine/platforms';
+import { addPlatform, PlatformError, rotateCredentials } from '../engine/platforms';
 import { DEFAULT_SCHEDULE } from '../engine/schedule';
 import { spawnSimEdge, type SimEdge } from './edge-process';
 import { campaignProgress, describeCondition, progressLine, type CampaignProgress } from './progress';
@@ -68,7 +68,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     if (cloud.api) print(`dashboard: ${await dashboardLink(cloud)}  (signs you in as '${OPERATOR}', an admin; the link holds the token)`);
     for (let i = 1; i <= n; i++) {
       const id = `sim-${i}`;
-      const creds = await addPlatform(cloud.db.db, id, { actor: OPERATOR });
+      // On a re-run with the same --data-dir the platform is there: give it new credentials.
+      const creds = await addPlatform(cloud.db.db, id, { actor: OPERATOR }).catch((error: unknown) => {
+        if (error instanceof PlatformError && error.code === 'EXISTS') return rotateCredentials(cloud.db.db, id, OPERATOR, 'demo re-run');
+        throw error;
+      });
       edges.push(
         spawnSimEdge({ platformId: id, password: creds.password, brokerUrl: cloud.mqttUrl, speed, seed: seed + i - 1, dataDir: join(dataDir, `edge-${id}`), logFile: join(dataDir, `edge-${id}.log`) }),
       );
@@ -108,7 +112,10 @@ const i = (e: SimEdge) => Number(e.platformId.split('-')[1]);
 
 /** A sign-in link for the dashboard: an admin user for the demo and a one-day token in the fragment (never sent to the server). */
 async function dashboardLink(cloud: RunningCloud): Promise<string> {
-  await addUser(cloud.db.db, OPERATOR, 'admin', OPERATOR);
+  // A demo re-run on the same --data-dir finds its user already there.
+  await addUser(cloud.db.db, OPERATOR, 'admin', OPERATOR).catch((error: unknown) => {
+    if (!(error instanceof IdentityError && error.code === 'EXISTS')) throw error;
+  });
   const { token } = await createToken(cloud.db.db, OPERATOR, { ttlDays: 1, label: 'demo dashboard link', actor: OPERATOR });
   return `${cloud.api!.url}/ui/#token=${encodeURIComponent(token)}`;
 }

@@ -18,6 +18,7 @@ const SHELL = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>sdfl dashboard</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/ui/assets/app.css">
 </head><body><div id="app"><p class="boot">Loading the dashboard…</p></div>
 <noscript>The dashboard needs JavaScript; the same data is in the HTTP API (/docs) and the sdfl CLI.</noscript>

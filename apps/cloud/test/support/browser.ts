@@ -40,6 +40,8 @@ export function watchPage(page: Page, origin: string): { errors: string[]; forei
   page.on('pageerror', (e) => seen.errors.push(e.message));
   // A refused request logs "Failed to load resource": the tests provoke those on purpose.
   page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && seen.errors.push(m.text()));
+  // A server error is never expected, whatever the test provokes.
+  page.on('response', (r) => r.status() >= 500 && seen.errors.push(`HTTP ${r.status()} from ${r.url()}`));
   page.on('request', (r) => !r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && seen.foreign.push(r.url()));
   return seen;
 }
