@@ -76,7 +76,8 @@ export class Ingest {
     this.#telemetryWritten.set(platformId, { at: now, stage: b.stage, safe: b.safe });
     await this.#db
       .update(platforms)
-      .set({ telemetry: b, stage: b.stage, safe: b.safe, lastSeenAt: new Date() })
+      // `sentAt` is the edge's clock: countdowns the edge reports are relative to it.
+      .set({ telemetry: { ...b, sentAt: m.ts }, stage: b.stage, safe: b.safe, lastSeenAt: new Date() })
       .where(eq(platforms.id, platformId));
     return { kind: 'none' };
   }

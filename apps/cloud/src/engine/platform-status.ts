@@ -32,8 +32,19 @@ export interface PlatformStatus {
   readonly temperature: { readonly pvC: number | null; readonly spC: number | null } | null;
   readonly safe: boolean | null;
   readonly safeReason: string | null;
-  /** The experiment running, and when it should end: its start plus the median run time of this platform's last 20 finished experiments. */
-  readonly current: { readonly experimentId: string; readonly startedAt: Date | null; readonly expectedEndAt: Date | null } | null;
+  /**
+   * The experiment running; when it should end (its start plus the median run time of this
+   * platform's last 20 finished experiments; edge clock, as are the experiment's times); and, as of
+   * the last telemetry, seconds left to the planned steady state (while equilibrating) and to
+   * that expected end. Seconds of the edge's clock: a simulated platform's run faster.
+   */
+  readonly current: {
+    readonly experimentId: string;
+    readonly startedAt: Date | null;
+    readonly expectedEndAt: Date | null;
+    readonly steadyInS: number | null;
+    readonly endInS: number | null;
+  } | null;
   /** Experiments the edge holds (dispatched, accepted, running). */
   readonly queueDepth: number;
   /** Liquid left in each syringe, uL (last telemetry). */
@@ -53,7 +64,7 @@ export async function platformStatuses(db: CloudDrizzle, ids?: readonly string[]
 }
 
 async function statusOf(db: CloudDrizzle, p: typeof platforms.$inferSelect): Promise<PlatformStatus> {
-  const telemetry = p.telemetry as { temperatures?: { pvC: number | null; spC: number | null }; syringeContentsUl?: Record<string, number>; experimentId?: string } | null;
+  const telemetry = p.telemetry as StoredTelemetry | null;
   const held = await db
     .select({ id: experiments.id, status: experiments.status, startedAt: experiments.startedAt })
     .from(experiments)
@@ -81,12 +92,34 @@ async function statusOf(db: CloudDrizzle, p: typeof platforms.$inferSelect): Pro
     temperature: telemetry?.temperatures ? { pvC: telemetry.temperatures.pvC, spC: telemetry.temperatures.spC } : null,
     safe: p.safe,
     safeReason: p.safeReason,
-    current: running ? { experimentId: running.id, startedAt: running.startedAt, expectedEndAt: running.startedAt ? await expectedEnd(db, p.id, running.startedAt) : null } : null,
+    current: running ? await currentOf(db, p.id, running, telemetry) : null,
     queueDepth: held.length,
     reagentsUl: telemetry?.syringeContentsUl ?? null,
     activeAlarms: alarms,
     limits: (p.birth as { limits?: unknown } | null)?.limits ?? null,
     credentialsIssuedAt: p.credentialsIssuedAt,
+  };
+}
+
+/** The telemetry body as ingest stores it: the message body plus its envelope time (edge clock). */
+interface StoredTelemetry {
+  readonly temperatures?: { pvC: number | null; spC: number | null };
+  readonly syringeContentsUl?: Record<string, number>;
+  readonly experimentId?: string;
+  readonly steadyInS?: number;
+  readonly sentAt?: string;
+}
+
+async function currentOf(db: CloudDrizzle, platformId: string, running: { id: string; startedAt: Date | null }, telemetry: StoredTelemetry | null): Promise<NonNullable<PlatformStatus['current']>> {
+  const expectedEndAt = running.startedAt ? await expectedEnd(db, platformId, running.startedAt) : null;
+  const about = telemetry?.experimentId === running.id ? telemetry : null;
+  const sentAt = about?.sentAt ? Date.parse(about.sentAt) : NaN;
+  return {
+    experimentId: running.id,
+    startedAt: running.startedAt,
+    expectedEndAt,
+    steadyInS: about?.steadyInS ?? null,
+    endInS: expectedEndAt && Number.isFinite(sentAt) ? (expectedEndAt.getTime() - sentAt) / 1000 : null,
   };
 }
 

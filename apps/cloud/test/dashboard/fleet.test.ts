@@ -2,7 +2,8 @@
  * The dashboard's fleet in a real Chromium against a running cloud and a real simulated edge
  * process: sign in (a bad token is refused with the server's reason), register a platform through
  * the form, start its edge with the credentials the page showed, watch it come online live, clear
- * its boot SAFE state, see the plate temperature trace, stop the edge and see it go offline. A
+ * its boot SAFE state, see the plate temperature trace and a running experiment's countdown to
+ * steady state, stop the edge and see it go offline. A
  * viewer sees no action; a phone-width screen still shows every platform.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -72,7 +73,7 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: the fleet', () => {
     await page.close();
   });
 
-  it('registers a platform, shows its edge online live, clears SAFE, traces the plate, shows it offline when stopped', async () => {
+  it('registers a platform, shows its edge online live, clears SAFE, traces the plate, counts down to steady state, shows it offline when stopped', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const seen = watchPage(page, cloud.api!.url);
     await signIn(page, adminToken);
@@ -88,7 +89,8 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: the fleet', () => {
     const card = page.locator('[data-platform="ui-1"]');
     await expect.poll(() => card.locator('[data-status]').getAttribute('data-status')).toBe('unknown');
 
-    edge = spawnSimEdge({ platformId: 'ui-1', password, brokerUrl: cloud.mqttUrl, speed: 25, seed: 7, dataDir: join(dir, 'edge'), logFile: join(dir, 'edge.log') });
+    // x10: the ~85 s (simulated) steady-state wait lasts long enough to be seen between 2-s polls.
+    edge = spawnSimEdge({ platformId: 'ui-1', password, brokerUrl: cloud.mqttUrl, speed: 10, seed: 7, dataDir: join(dir, 'edge'), logFile: join(dir, 'edge.log') });
     await expect.poll(() => card.locator('[data-status]').getAttribute('data-status'), { timeout: 60_000 }).toBe('online');
     // A fresh edge boots latched SAFE; the card says why and offers the clear to an admin.
     await expect.poll(() => card.locator('.safe').textContent(), { timeout: 20_000 }).toMatch(/SAFE/);
@@ -100,6 +102,13 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: the fleet', () => {
     await expect.poll(() => card.locator('[data-field="temperature"]').textContent()).toMatch(/°C \(set/);
     await expect.poll(() => card.locator('.reagent').count()).toBeGreaterThan(0);
     await screenshot(page, 'fleet-online');
+
+    // A running experiment: its link, and while it equilibrates the edge's countdown to steady state.
+    const c = await cloud.engine.createCampaign({ platform: 'ui-1', schedule: 'lhs 1', seed: 5 }, 'ada');
+    await expect.poll(() => card.locator('[data-field="current"] a').textContent(), { timeout: 30_000 }).toBe(`${c.id}-exp-1`);
+    await expect.poll(() => card.locator('[data-field="steady-in"]').textContent(), { timeout: 60_000 }).toMatch(/steady state in \d+:\d\d/);
+    await screenshot(page, 'fleet-equilibrating');
+    expect(await page.locator('[data-live]').getAttribute('data-live')).toBe('live');
 
     const stoppedAt = Date.now();
     await edge.stop();

@@ -93,7 +93,11 @@ const isCurrent = (path: string, pattern: string): boolean => (pattern === '/' ?
 function LiveBadge() {
   const { live } = useSession();
   const [, setN] = useState(0);
-  useEffect(() => live.onState(() => setN((n) => n + 1)), [live]);
+  useEffect(() => {
+    const off = live.onState(() => setN((n) => n + 1));
+    setN((n) => n + 1); // the state may have changed between the first render and this subscription
+    return off;
+  }, [live]);
   return (
     <span class={`live live-${live.state}`} role="status" title={live.reason} data-live={live.state}>
       {live.state === 'live' ? '● live' : live.state === 'reconnecting' ? '○ reconnecting…' : live.state === 'connecting' ? '○ connecting…' : '○ stopped'}

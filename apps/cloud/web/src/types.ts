@@ -24,7 +24,14 @@ export interface Platform {
   readonly temperature: { readonly pvC: number | null; readonly spC: number | null } | null;
   readonly safe: boolean | null;
   readonly safeReason: string | null;
-  readonly current: { readonly experimentId: string; readonly startedAt: string | null; readonly expectedEndAt: string | null } | null;
+  /** Times and seconds of the edge's clock (a simulated platform's runs faster). */
+  readonly current: {
+    readonly experimentId: string;
+    readonly startedAt: string | null;
+    readonly expectedEndAt: string | null;
+    readonly steadyInS: number | null;
+    readonly endInS: number | null;
+  } | null;
   readonly queueDepth: number;
   readonly reagentsUl: Record<string, number> | null;
   readonly activeAlarms: ActiveAlarm[];

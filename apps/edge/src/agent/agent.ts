@@ -231,7 +231,7 @@ export class Agent {
 
   private telemetry(): BodyInput<'telemetry'> {
     const c = this.control.status();
-    const current = this.runner.state.current;
+    const { current, steadyDueAtMs } = this.runner.state;
     return {
       temperatures: { pvC: c.temperatureC, spC: c.setpointC },
       heaterOutput: c.heaterOutput,
@@ -241,6 +241,7 @@ export class Agent {
       loopJitter: { p50Ms: c.jitter.p50Ms, p99Ms: c.jitter.p99Ms, maxMs: c.jitter.maxMs },
       syringeContentsUl: this.inventory.usableUl(),
       ...(current ? { experimentId: current.experimentId } : {}),
+      ...(steadyDueAtMs !== null ? { steadyInS: Math.max(0, (steadyDueAtMs - this.o.clock.now()) / 1000) } : {}),
     };
   }
 }

@@ -71,7 +71,7 @@ const AGENT_STOPPING: AbortCause = { reason: 'INTERNAL', detail: 'agent stopping
 export class Runner {
   private paused = false;
   private stopped = true;
-  private current: { item: QueueItem; controller: AbortController } | null = null;
+  private current: { item: QueueItem; controller: AbortController; steadyDueAtMs?: number } | null = null;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private reference: Spectrum | null = null;
@@ -98,8 +98,9 @@ export class Runner {
     await this.endFlush();
   }
 
-  get state(): { paused: boolean; current: QueueItem | null } {
-    return { paused: this.paused, current: this.current?.item ?? null };
+  /** Whether paused, the attempt running, and (while equilibrating) when its planned steady-state wait ends, clock ms. */
+  get state(): { paused: boolean; current: QueueItem | null; steadyDueAtMs: number | null } {
+    return { paused: this.paused, current: this.current?.item ?? null, steadyDueAtMs: this.current?.steadyDueAtMs ?? null };
   }
 
   pause(): void {
@@ -195,6 +196,7 @@ export class Runner {
       const flowingAt = clock.now();
 
       enter('equilibrating');
+      if (this.current) this.current.steadyDueAtMs = flowingAt + plan.equilibrationS * 1_000;
       outcome.steadyState = await equilibrate({
         clock,
         flowStartedAtMs: flowingAt,
@@ -206,6 +208,7 @@ export class Runner {
         signal,
       });
       outcome.timings.steadyAtMs = outcome.steadyState.steadyAtMs;
+      if (this.current) delete this.current.steadyDueAtMs;
 
       enter('acquiring');
       signal.throwIfAborted();

@@ -42,6 +42,11 @@ export const telemetryBodySchema = z.object({
   syringeContentsUl: perPump(nonNegative),
   /** The experiment running now, if any. */
   experimentId: identifier.optional(),
+  /**
+   * While equilibrating: seconds (edge clock) until the planned steady-state wait t_E ends. The
+   * edge's clock, so a simulated platform at x25 counts simulated seconds.
+   */
+  steadyInS: nonNegative.optional(),
 });
 /** Body of a `telemetry` message. */
 export type TelemetryBody = z.infer<typeof telemetryBodySchema>;

@@ -43,7 +43,15 @@ export const platformSchema = z
     temperature: z.object({ pvC: z.number().nullable(), spC: z.number().nullable() }).nullable().openapi({ description: 'plate temperature and setpoint, C' }),
     safe: z.boolean().nullable(),
     safeReason: z.string().nullable(),
-    current: z.object({ experimentId: z.string(), startedAt: when, expectedEndAt: when }).nullable(),
+    current: z
+      .object({
+        experimentId: z.string(),
+        startedAt: when,
+        expectedEndAt: when.openapi({ description: 'start + median run time of the last 20 done experiments (edge clock)' }),
+        steadyInS: z.number().nullable().openapi({ description: 'while equilibrating: edge-clock seconds to the planned steady state, as of the last telemetry' }),
+        endInS: z.number().nullable().openapi({ description: 'edge-clock seconds to expectedEndAt, as of the last telemetry (negative: overdue)' }),
+      })
+      .nullable(),
     queueDepth: z.number().int().openapi({ description: 'experiments the edge holds' }),
     reagentsUl: z.record(z.string(), z.number()).nullable().openapi({ description: 'liquid left per syringe, uL' }),
     activeAlarms: z.array(z.object({ id: z.number(), type: z.string(), severity: z.string(), at: when, body: json })),
@@ -55,7 +63,7 @@ export const toPlatform = (p: PlatformStatus) => ({
   ...p,
   lastSeenAt: iso(p.lastSeenAt),
   credentialsIssuedAt: iso(p.credentialsIssuedAt),
-  current: p.current ? { experimentId: p.current.experimentId, startedAt: iso(p.current.startedAt), expectedEndAt: iso(p.current.expectedEndAt) } : null,
+  current: p.current ? { ...p.current, startedAt: iso(p.current.startedAt), expectedEndAt: iso(p.current.expectedEndAt) } : null,
   activeAlarms: p.activeAlarms.map((a) => ({ ...a, at: iso(a.at) })),
 });
 

@@ -49,7 +49,7 @@ export function PlatformCard({ platform: p, trace, onChanged }: { platform: Plat
           {p.current ? (
             <>
               <Link href={`/experiments/${encodeURIComponent(p.current.experimentId)}`}>{p.current.experimentId}</Link>
-              {p.current.expectedEndAt && <span class="countdown"> · done in {countdown(Date.parse(p.current.expectedEndAt) - now)} (estimated)</span>}
+              <Countdowns current={p.current} />
             </>
           ) : (
             'nothing'
@@ -69,6 +69,30 @@ export function PlatformCard({ platform: p, trace, onChanged }: { platform: Plat
       )}
       {p.safe && <SafeState platform={p} onChanged={onChanged} />}
     </article>
+  );
+}
+
+/**
+ * Time to steady state (what the edge waits for, while equilibrating) and to the estimated end,
+ * in the edge's seconds as of its last telemetry: the cloud cannot tell a simulated clock's speed.
+ */
+function Countdowns({ current }: { current: NonNullable<Platform['current']> }) {
+  return (
+    <>
+      {current.steadyInS !== null && (
+        <span class="countdown" data-field="steady-in">
+          {' '}
+          · steady state in {countdown(current.steadyInS * 1000)}
+        </span>
+      )}
+      {current.endInS !== null && (
+        <span class="countdown" data-field="end-in">
+          {' '}
+          · done in {countdown(current.endInS * 1000)} (estimated)
+        </span>
+      )}
+      {(current.steadyInS !== null || current.endInS !== null) && <small class="muted"> (edge clock)</small>}
+    </>
   );
 }
 
