@@ -173,6 +173,10 @@ export class CampaignStepper {
             modelVersion: s.modelVersion,
           })),
         );
+        // SSE feed: a new experiment (a gated campaign's reviewers see the proposal at once).
+        await tx.insert(events).values(
+          r.suggestions.map((s) => ({ source: 'cloud', campaignId: c.id, platformId: c.platformId, experimentId: `${c.id}-${s.id}`, type: 'experimentStatus', body: { status: c.approvalGate ? 'proposed' : 'queued', policy: s.policy }, at: now })),
+        );
       }
       if (r.model) {
         await tx

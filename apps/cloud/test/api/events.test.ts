@@ -94,7 +94,7 @@ describe('GET /events (SSE over real HTTP)', () => {
     const types = new Set([...first.received, ...second.received].map((e) => e.event));
     for (const t of ['platformOnline', 'experimentStatus', 'result', 'modelVersion', 'campaignStage', 'campaignDone']) expect(types, t).toContain(t);
     const statuses = new Set([...first.received, ...second.received].filter((e) => e.event === 'experimentStatus').map((e) => e.data.body.status));
-    for (const s of ['dispatched', 'accepted', 'done']) expect(statuses, s).toContain(s);
+    for (const s of ['queued', 'dispatched', 'accepted', 'done']) expect(statuses, s).toContain(s);
 
     // Live: the platform drops off the network; the broker's will reaches the stream within seconds.
     const dropped = Date.now();

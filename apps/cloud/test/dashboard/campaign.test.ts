@@ -133,7 +133,9 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: campaigns', () => {
     await second.getByRole('button', { name: 'Edit, then approve' }).click();
     await second.getByLabel('temperatureC (°C)').fill('300');
     await second.getByRole('button', { name: 'Approve edited' }).click();
-    await expect.poll(() => second.locator('[data-field="condition-errors"]').textContent()).toMatch(/300\.0 C is outside/);
+    // The API names the field (condition.temperatureC): its message sits under that input.
+    const temperatureField = second.locator('.field', { has: page.getByLabel('temperatureC (°C)') });
+    await expect.poll(() => temperatureField.locator('.field-error').textContent()).toMatch(/300\.0 C is outside/);
     await screenshot(page, 'campaign-edit-refused');
     await second.getByLabel('temperatureC (°C)').fill('150');
     await second.getByLabel('Note (optional)').fill('closer to the known optimum');

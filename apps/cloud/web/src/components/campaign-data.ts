@@ -17,11 +17,8 @@ export interface Loaded<T> {
   readonly reload: () => void;
 }
 
-/**
- * Every experiment of a campaign in seq order, refetched (debounced) on its events and every
- * `pollMs` when given: a new gated proposal is stored without an event of its own.
- */
-export function useCampaignExperiments(campaignId: string, pollMs?: number): Loaded<Experiment[]> {
+/** Every experiment of a campaign in seq order, refetched (debounced) on its events. */
+export function useCampaignExperiments(campaignId: string): Loaded<Experiment[]> {
   const { client } = useSession();
   const [state, setState] = useState<{ data: Experiment[] | undefined; error: unknown }>({ data: undefined, error: undefined });
   const [tick, setTick] = useState(0);
@@ -56,11 +53,6 @@ export function useCampaignExperiments(campaignId: string, pollMs?: number): Loa
     }, 300);
   });
   useEffect(() => () => clearTimeout(timer.current), []);
-  useEffect(() => {
-    if (!pollMs) return;
-    const t = setInterval(reload, pollMs);
-    return () => clearInterval(t);
-  }, [pollMs]);
   return { ...state, reload };
 }
 

@@ -20,9 +20,6 @@ import { Link } from '../router';
 import { useSession } from '../session';
 import type { Experiment } from '../types';
 
-/** How often a gated, open campaign's queue is re-read, ms. */
-const PROPOSAL_POLL_MS = 3000;
-
 export function CampaignPage({ params }: { params: Record<string, string> }) {
   const id = params.id!;
   const { me } = useSession();
@@ -30,10 +27,9 @@ export function CampaignPage({ params }: { params: Record<string, string> }) {
   const mine = (e: { campaignId: string | null }) => e.campaignId === id;
   const detail = useResource<CampaignDetail>(path, { refreshOn: mine });
   const c = detail.data?.campaign;
-  const open = c !== undefined && c.status !== 'done' && c.status !== 'cancelled';
-  const poll = c?.approvalGate && open ? PROPOSAL_POLL_MS : undefined;
-  const approvals = useResource<{ experiments: Experiment[] }>(c?.approvalGate ? `${path}/approvals` : null, { refreshOn: mine, ...(poll ? { pollMs: poll } : {}) });
-  const experiments = useCampaignExperiments(id, poll);
+  // Every change (a new proposal included) comes as one of this campaign's events.
+  const approvals = useResource<{ experiments: Experiment[] }>(c?.approvalGate ? `${path}/approvals` : null, { refreshOn: mine });
+  const experiments = useCampaignExperiments(id);
   const twin = useTwinReport(id);
   // A campaign's space never changes after creation.
   const space = useMemo(() => (c ? campaignSpace(c) : null), [c?.id]);
