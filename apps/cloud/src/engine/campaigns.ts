@@ -77,27 +77,29 @@ export async function createCampaign(db: CloudDrizzle, input: CampaignInput, act
     if (!(error instanceof ScheduleError)) throw error;
     problems.push(...error.problems.map((p) => `schedule: ${p}`));
   }
+  // The limit and prior checks plan in this space: without a valid one they are skipped.
+  let spaceOk = true;
   try {
     createConditionSpace(c.space);
   } catch (error) {
-    // Every later check plans flows in this space: with none to plan in, report what is wrong now.
-    throw new CampaignError('INVALID', [...problems, ...spaceProblems(error)]);
+    problems.push(...spaceProblems(error));
+    spaceOk = false;
   }
   if (c.platform) {
     const [p] = await db.select().from(platforms).where(eq(platforms.id, c.platform));
     if (!p) problems.push(`platform: no platform '${c.platform}' is registered`);
-    else problems.push(...limitProblems(c.space, p.birth, p.id));
+    else if (spaceOk) problems.push(...limitProblems(c.space, p.birth, p.id));
   }
   if (c.pool) {
     // A pool campaign runs on any member whose limits hold the space (startNextCampaigns checks each).
     const members = await db.select({ id: platforms.id, birth: platforms.birth }).from(platforms).where(eq(platforms.pool, c.pool));
     if (members.length === 0) problems.push(`pool: no platform is in pool '${c.pool}'`);
-    else if (!members.some((m) => limitProblems(c.space, m.birth, m.id).length === 0)) {
+    else if (spaceOk && !members.some((m) => limitProblems(c.space, m.birth, m.id).length === 0)) {
       problems.push(`pool: no platform of pool '${c.pool}' has validated limits that hold this space`);
     }
   }
-  const prior = c.priorCampaigns ? await priorObservations(db, c.priorCampaigns, c.space, problems) : undefined;
-  const model = c.priorModel ? await priorModel(db, c.priorModel, c.space, problems) : undefined;
+  const prior = c.priorCampaigns && spaceOk ? await priorObservations(db, c.priorCampaigns, c.space, problems) : undefined;
+  const model = c.priorModel && spaceOk ? await priorModel(db, c.priorModel, c.space, problems) : undefined;
   if (problems.length > 0 || !schedule) throw new CampaignError('INVALID', problems);
   const id = `c-${randomBytes(4).toString('hex')}`;
   const [{ position } = { position: 0 }] = await db
