@@ -1,6 +1,7 @@
 /**
  * `fitGp`: maximum a posteriori hyper-parameters of the GP (log marginal likelihood + log priors,
- * analytic gradients, L-BFGS in a box, a few seeded restarts), then the posterior on all data.
+ * analytic gradients, L-BFGS in a box, a few seeded restarts of which the best runs on), then the
+ * posterior on all data. Kernel: ARD Matern-5/2 plus the quadratic trend of trend.ts (by default).
  * Same data + seed + options -> the same model, bit for bit (restore relies on it).
  */
 import { scalerOf } from '../enn/scaler';
