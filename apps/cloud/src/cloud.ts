@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { sql } from 'drizzle-orm';
+import { isNotNull, sql } from 'drizzle-orm';
 import { pino, type Logger } from 'pino';
 import type { EventStreamOptions } from './api/routes/events';
 import { startApiServer, type ApiServer } from './api/server';
@@ -15,7 +15,7 @@ import { CLOUD_USERNAME } from './broker/identity';
 import { generateSecret } from './broker/secrets';
 import type { CloudConfig } from './config';
 import { openDatabase, type CloudDb } from './db/open';
-import { meta } from './db/schema';
+import { campaigns, labStudies, meta } from './db/schema';
 import { Engine } from './engine/engine';
 import { credentialVerifier } from './engine/platforms';
 import { CloudLink } from './mqtt/cloud-link';
@@ -61,6 +61,7 @@ export async function startCloud(config: CloudConfig, options: StartCloudOptions
   };
   try {
     const session = await nextSession(db);
+    if (db.kind === 'pglite') await releaseDeadLeases(db, log);
     // With the embedded broker the cloud's own password is new on every start and never stored.
     const cloudPassword = config.mqttUrl ? config.mqttPassword! : generateSecret();
     let broker: EmbeddedBroker | null = null;
@@ -105,6 +106,18 @@ export async function startCloud(config: CloudConfig, options: StartCloudOptions
     await unwind();
     throw error;
   }
+}
+
+/**
+ * An embedded PGlite folder admits one process, so a decision lease found at start belongs to a
+ * process that died (kill -9, power loss): free it now rather than stall its campaign or study
+ * until the lease runs out. With PostgreSQL other live processes may hold leases: they expire.
+ */
+async function releaseDeadLeases(db: CloudDb, log: Logger): Promise<void> {
+  const free = { leaseOwner: null, leaseUntil: null };
+  const c = await db.db.update(campaigns).set(free).where(isNotNull(campaigns.leaseOwner)).returning({ id: campaigns.id });
+  const s = await db.db.update(labStudies).set(free).where(isNotNull(labStudies.leaseOwner)).returning({ id: labStudies.id });
+  if (c.length + s.length > 0) log.warn({ campaigns: c.map((r) => r.id), studies: s.map((r) => r.id) }, 'released decision leases of a process that stopped without releasing them');
 }
 
 /** One more than the last session of any cloud process on this database. */

@@ -1,5 +1,6 @@
 /**
- * Kill -9 the cloud mid-campaign and start it again: nothing lost, nothing duplicated, and the
+ * Kill -9 the cloud mid-campaign and start it again: its decision lease is freed at start (the
+ * embedded database admits one process), nothing is lost or duplicated, and the
  * campaign chooses exactly the conditions an undisturbed run chooses (the platform here measures
  * deterministically, so two runs of the same campaign can be compared condition by condition).
  */
@@ -11,10 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open';
-import { experiments, platforms, results } from '../../src/db/schema';
+import { campaigns, experiments, platforms, results } from '../../src/db/schema';
 import { createCampaign } from '../../src/engine/campaigns';
 import { addPlatform } from '../../src/engine/platforms';
-import { until } from '../support/cloud';
+import { startTestCloud, until } from '../support/cloud';
 import { freePort } from '../support/free-port';
 import { onlineState, ProtocolEdge } from '../support/protocol-edge';
 
@@ -72,6 +73,27 @@ async function run(killAfter: number | null): Promise<{ cubes: number[][]; exper
 
 describe('cloud restart', () => {
   afterEach(() => undefined);
+
+  it('frees the decision lease a killed process left on the embedded database at once, not after it runs out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sdfl-lease-'));
+    try {
+      const setup = await openDatabase({ url: join(dir, 'db') });
+      await addPlatform(setup.db, 'rig-l', { actor: 'test' });
+      await setup.db.update(platforms).set({ birth: onlineState() }).where(eq(platforms.id, 'rig-l'));
+      const c = await createCampaign(setup.db, { platform: 'rig-l', schedule: 'lhs 2', seed: 1 }, 'test');
+      await setup.db.update(campaigns).set({ leaseOwner: 'dead-host:1:x', leaseUntil: new Date(Date.now() + 3_600_000) }).where(eq(campaigns.id, c.id));
+      await setup.close();
+      const cloud = await startTestCloud({ databaseUrl: join(dir, 'db') }, { api: false });
+      try {
+        const [row] = await cloud.db.db.select({ owner: campaigns.leaseOwner }).from(campaigns).where(eq(campaigns.id, c.id));
+        expect(row!.owner === null || !row!.owner.startsWith('dead-host')).toBe(true);
+      } finally {
+        await cloud.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('continues after kill -9 with no lost or duplicated experiment and the same choices as an undisturbed run', async () => {
     const undisturbed = await run(null);
