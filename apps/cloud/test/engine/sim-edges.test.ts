@@ -15,7 +15,7 @@ import { provenance } from '../../src/engine/provenance';
 import { requireBinary } from '../support/require-binary';
 import { campaignStatus, startTestCloud, until } from '../support/cloud';
 
-const SPEED = 50;
+const SPEED = 30;
 const socat = requireBinary('socat', ['/usr/bin/socat'], 'apt-get install socat');
 let cloud: RunningCloud | undefined;
 let dir: string;
