@@ -53,7 +53,8 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: live updates', () => {
     expect(states).toContain('reconnecting');
     await expect.poll(() => page.locator(`[data-event-id="${ids.at(-1)}"]`).count(), { timeout: 10_000 }).toBe(1);
     await page.getByRole('button', { name: /Show all/ }).click();
-    const shown = (await page.locator('.activity [data-event-id]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-event-id'))))).reverse();
+    const items = await page.locator('.activity [data-event-id]').all();
+    const shown = (await Promise.all(items.map(async (l) => Number(await l.getAttribute('data-event-id'))))).reverse();
     expect(shown).toEqual(ids);
     await screenshot(page, 'live-resumed');
     expect(seen).toEqual({ errors: [], foreign: [] });
