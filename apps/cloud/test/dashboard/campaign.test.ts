@@ -16,13 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, createToken } from '../../src/api/identity';
 import type { RunningCloud } from '../../src/cloud';
 import { spawnSimEdge, type SimEdge } from '../../src/demo/edge-process';
 import { addPlatform } from '../../src/engine/platforms';
 import type { TwinReport } from '../../src/optimizer-host/lab-protocol';
 import { launchChromium, requireChromium, screenshot, watchPage } from '../support/browser';
-import { startTestCloud, until } from '../support/cloud';
+import { startTestCloud, until, userToken } from '../support/cloud';
 import type { Experiment } from '../../web/src/types';
 
 const CHROMIUM = requireChromium();
@@ -51,10 +50,8 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: campaigns', () => {
 
   beforeAll(async () => {
     cloud = await startTestCloud();
-    await addUser(cloud.db.db, 'sam', 'scientist', 'test');
-    await addUser(cloud.db.db, 'vic', 'viewer', 'test');
-    scientistToken = (await createToken(cloud.db.db, 'sam', { actor: 'test' })).token;
-    viewerToken = (await createToken(cloud.db.db, 'vic', { actor: 'test' })).token;
+    scientistToken = await userToken(cloud, 'sam', 'scientist');
+    viewerToken = await userToken(cloud, 'vic', 'viewer');
     const creds = await addPlatform(cloud.db.db, PLATFORM, { actor: 'test' });
     edge = spawnSimEdge({ platformId: PLATFORM, password: creds.password, brokerUrl: cloud.mqttUrl, speed: 50, seed: 11, dataDir: join(dir, 'edge'), logFile: join(dir, 'edge.log') });
     browser = await launchChromium(CHROMIUM!);

@@ -12,12 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, createToken } from '../../src/api/identity';
 import type { RunningCloud } from '../../src/cloud';
 import { spawnSimEdge, type SimEdge } from '../../src/demo/edge-process';
 import { addPlatform } from '../../src/engine/platforms';
 import { launchChromium, requireChromium, screenshot, watchPage } from '../support/browser';
-import { campaignStatus, startTestCloud, until } from '../support/cloud';
+import { campaignStatus, startTestCloud, until, userToken } from '../support/cloud';
 
 const CHROMIUM = requireChromium();
 
@@ -62,8 +61,7 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: the experiment page', () => 
 
   beforeAll(async () => {
     cloud = await startTestCloud();
-    await addUser(cloud.db.db, 'ada', 'admin', 'test');
-    token = (await createToken(cloud.db.db, 'ada', { actor: 'test' })).token;
+    token = await userToken(cloud, 'ada', 'admin');
     const creds = await addPlatform(cloud.db.db, 'exp-1', { actor: 'test' });
     edge = spawnSimEdge({ platformId: 'exp-1', password: creds.password, brokerUrl: cloud.mqttUrl, speed: 50, seed: 3, dataDir: join(dir, 'edge'), logFile: join(dir, 'edge.log') });
     browser = await launchChromium(CHROMIUM!);

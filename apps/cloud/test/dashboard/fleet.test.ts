@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, createToken } from '../../src/api/identity';
 import type { RunningCloud } from '../../src/cloud';
 import { spawnSimEdge, type SimEdge } from '../../src/demo/edge-process';
 import { launchChromium, requireChromium, screenshot, watchPage } from '../support/browser';
-import { startTestCloud } from '../support/cloud';
+import { startTestCloud, userToken } from '../support/cloud';
 
 const CHROMIUM = requireChromium();
 
@@ -29,10 +28,8 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: the fleet', () => {
 
   beforeAll(async () => {
     cloud = await startTestCloud();
-    await addUser(cloud.db.db, 'ada', 'admin', 'test');
-    await addUser(cloud.db.db, 'vic', 'viewer', 'test');
-    adminToken = (await createToken(cloud.db.db, 'ada', { actor: 'test' })).token;
-    viewerToken = (await createToken(cloud.db.db, 'vic', { actor: 'test' })).token;
+    adminToken = await userToken(cloud, 'ada', 'admin');
+    viewerToken = await userToken(cloud, 'vic', 'viewer');
     browser = await launchChromium(CHROMIUM!);
   }, 60_000);
 

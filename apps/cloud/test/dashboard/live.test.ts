@@ -5,11 +5,10 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, createToken } from '../../src/api/identity';
 import type { RunningCloud } from '../../src/cloud';
 import { events } from '../../src/db/schema';
 import { launchChromium, requireChromium, screenshot, watchPage } from '../support/browser';
-import { startTestCloud } from '../support/cloud';
+import { startTestCloud, userToken } from '../support/cloud';
 
 const CHROMIUM = requireChromium();
 
@@ -20,8 +19,7 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: live updates', () => {
 
   beforeAll(async () => {
     cloud = await startTestCloud({}, { eventStream: { maxStreamMs: 1200, pollMs: 50 } });
-    await addUser(cloud.db.db, 'sam', 'scientist', 'test');
-    token = (await createToken(cloud.db.db, 'sam', { actor: 'test' })).token;
+    token = await userToken(cloud, 'sam', 'scientist');
     browser = await launchChromium(CHROMIUM!);
   }, 60_000);
 

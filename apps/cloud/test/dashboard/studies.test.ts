@@ -7,10 +7,9 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, createToken } from '../../src/api/identity';
 import type { RunningCloud } from '../../src/cloud';
 import { launchChromium, requireChromium, screenshot, watchPage } from '../support/browser';
-import { startTestCloud } from '../support/cloud';
+import { startTestCloud, userToken } from '../support/cloud';
 
 const CHROMIUM = requireChromium();
 
@@ -37,10 +36,8 @@ describe.skipIf(CHROMIUM === undefined)('dashboard: ask/tell studies', () => {
 
   beforeAll(async () => {
     cloud = await startTestCloud();
-    await addUser(cloud.db.db, 'sam', 'scientist', 'test');
-    await addUser(cloud.db.db, 'vic', 'viewer', 'test');
-    scientistToken = (await createToken(cloud.db.db, 'sam', { actor: 'test' })).token;
-    viewerToken = (await createToken(cloud.db.db, 'vic', { actor: 'test' })).token;
+    scientistToken = await userToken(cloud, 'sam', 'scientist');
+    viewerToken = await userToken(cloud, 'vic', 'viewer');
     browser = await launchChromium(CHROMIUM!);
   }, 60_000);
 

@@ -1,6 +1,7 @@
 /** A cloud on embedded defaults for tests: in-memory PGlite (or a given URL), aedes on a free port. */
 import { pino } from 'pino';
 import { startCloud, type RunningCloud, type StartCloudOptions } from '../../src/cloud';
+import { addUser, createToken, type Role } from '../../src/api/identity';
 import { loadCloudConfig, type CloudConfigInput } from '../../src/config';
 import type { CampaignRow } from '../../src/engine/campaigns';
 import { eq } from 'drizzle-orm';
@@ -12,6 +13,12 @@ export async function startTestCloud(config: Partial<CloudConfigInput> = {}, opt
     tickMs: 100,
     ...options,
   });
+}
+
+/** Adds a user with `role` and returns a fresh API token for it. */
+export async function userToken(cloud: RunningCloud, name: string, role: Role): Promise<string> {
+  await addUser(cloud.db.db, name, role, 'test');
+  return (await createToken(cloud.db.db, name, { actor: 'test' })).token;
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the time is up. */

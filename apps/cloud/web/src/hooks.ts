@@ -18,10 +18,13 @@ export interface ResourceOptions {
   readonly pollMs?: number;
 }
 
-/** GETs `path` (null: nothing yet), keeps the last good data while refetching. */
+/**
+ * GETs `path` (null: nothing yet). Keeps the last good data while refetching the same path; a new
+ * path starts empty, so one resource's data never shows under another's heading.
+ */
 export function useResource<T>(path: string | null, o: ResourceOptions = {}): Resource<T> {
   const { client, live } = useSession();
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: path !== null });
+  const [state, setState] = useState<{ path: string | null; data: T | undefined; error: unknown; loading: boolean }>({ path, data: undefined, error: undefined, loading: path !== null });
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   const refreshOn = useRef(o.refreshOn);
@@ -30,10 +33,10 @@ export function useResource<T>(path: string | null, o: ResourceOptions = {}): Re
   useEffect(() => {
     if (path === null) return;
     let stale = false;
-    setState((s) => ({ ...s, loading: true }));
+    setState((s) => (s.path === path ? { ...s, loading: true } : { path, data: undefined, error: undefined, loading: true }));
     client.get<T>(path).then(
-      (data) => !stale && setState({ data, error: undefined, loading: false }),
-      (error: unknown) => !stale && setState((s) => ({ data: s.data, error, loading: false })),
+      (data) => !stale && setState({ path, data, error: undefined, loading: false }),
+      (error: unknown) => !stale && setState((s) => ({ ...s, error, loading: false })),
     );
     return () => {
       stale = true;
@@ -61,7 +64,9 @@ export function useResource<T>(path: string | null, o: ResourceOptions = {}): Re
     return () => clearInterval(t);
   }, [o.pollMs, reload]);
 
-  return { ...state, reload };
+  // Until the effect runs, a changed path must not show the previous path's data.
+  const current = state.path === path ? state : { data: undefined, error: undefined, loading: path !== null };
+  return { data: current.data, error: current.error, loading: current.loading, reload };
 }
 
 /** Calls `handler` for each live event (the latest handler, without resubscribing). */

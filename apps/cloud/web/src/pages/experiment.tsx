@@ -22,11 +22,7 @@ export interface ExperimentDetail {
 }
 
 export function ExperimentPage({ params }: { params: Record<string, string> }) {
-  // Keyed: another experiment is a fresh page, never the last one's data under a new heading.
-  return <ExperimentView key={params.id} id={params.id!} />;
-}
-
-function ExperimentView({ id }: { id: string }) {
+  const id = params.id!;
   const detail = useResource<ExperimentDetail>(`/experiments/${encodeURIComponent(id)}`, { refreshOn: (e) => e.experimentId === id });
   const d = detail.data;
   return (

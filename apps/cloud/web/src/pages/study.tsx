@@ -13,11 +13,7 @@ import { Link } from '../router';
 const POLL_MS = 5000;
 
 export function StudyPage({ params }: { params: Record<string, string> }) {
-  // Keyed: another study is a fresh page, never the last one's data under a new heading.
-  return <StudyView key={params.id} id={params.id!} />;
-}
-
-function StudyView({ id }: { id: string }) {
+  const id = params.id!;
   const path = `/studies/${encodeURIComponent(id)}`;
   const study = useResource<Study>(path, { pollMs: POLL_MS });
   const observations = useResource<{ trials: Trial[] }>(`${path}/observations`, { pollMs: POLL_MS });
