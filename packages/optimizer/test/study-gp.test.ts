@@ -39,6 +39,24 @@ describe('study with the GP surrogate', () => {
     expect((await refit.ask())[0]).toEqual(next);
   });
 
+  it('a study restored after any tell chooses what the live one chooses, through new fits', async () => {
+    // A cloud restarted mid-campaign restores from the stored state and must fit and pick exactly as before.
+    const wavy = (u: readonly number[]) => Math.sin(9 * u[0]!) * Math.cos(7 * u[1]!) + 0.3 * Math.sin(11 * u[2]!);
+    const live = createStudy({ ...options('gp'), schedule: [{ policy: 'lhs' as const, count: 6 }, { policy: 'ei' as const, count: 8, params: { candidates: 512 } }] });
+    for (const s of await live.ask(6)) live.tell(s.id, wavy(s.cube));
+    const restoredPicks: number[][] = [];
+    const livePicks: number[][] = [];
+    for (let i = 0; i < 6; i++) {
+      const saved = JSON.parse(JSON.stringify(live.state())) as StudyState;
+      const [a] = await live.ask();
+      const [b] = await restoreStudy(saved, { space: cubeSpace(3) }).ask();
+      livePicks.push([...a!.cube]);
+      restoredPicks.push([...b!.cube]);
+      live.tell(a!.id, wavy(a!.cube));
+    }
+    expect(restoredPicks).toEqual(livePicks);
+  });
+
   it('a pending fantasy moves the next EI pick away from the pending point', async () => {
     const study = createStudy(options('gp'));
     for (const s of await study.ask(6)) study.tell(s.id, f(s.cube));
