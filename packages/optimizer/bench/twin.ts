@@ -6,7 +6,8 @@
  * roughness: the variogram at lag h, E[(f(x) - f(x + h e))^2] / (2 Var f) over uniform x and random
  * unit directions e (0 for a function that is constant at that scale, 1 for one that decorrelates
  * within h). A surface rough at the scale of the design's spacing (60 points in 7-D are ~0.5 apart)
- * cannot be learned from 60 points by any smooth model.
+ * cannot be learned from 60 points by any smooth model. Last, how many points the surface needs:
+ * the exact GP on noisy LHS designs of 60, 120 and 240 points (3 seeds each), the same R^2.
  *
  * Standalone: `npx tsx bench/twin.ts [--seeds 3] [--functions levy7]`; also `--only twin` of bench/index.ts.
  */
@@ -36,7 +37,13 @@ export interface TwinRow {
   oursMin: number;
   sklearn: number | null;
   variogram: Record<string, number>;
+  /** Median R^2 of the exact GP on an LHS design of each size. */
+  lhsCurve: Record<string, number>;
 }
+
+/** Design sizes of the learning curve. */
+const CURVE = [60, 120, 240];
+const CURVE_SEEDS = 3;
 
 /** Runs the twin table; returns one row per surface. */
 export async function runTwinBench(o: TwinBenchOptions): Promise<Record<string, TwinRow>> {
@@ -59,15 +66,17 @@ export async function runTwinBench(o: TwinBenchOptions): Promise<Record<string, 
         if (typeof python === 'object') theirs.push(r2(truth, await python.twin(x, y, mc, seed)));
       }
       const variogram = { '0.02': roughness(fn, 0.02), '0.1': roughness(fn, 0.1) };
-      out[fn.name] = { ours: median(ours), oursMin: Math.min(...ours), sklearn: theirs.length > 0 ? median(theirs) : null, variogram };
-      rows.push([fn.name, median(ours), Math.min(...ours), Math.max(...ours), theirs.length > 0 ? median(theirs) : NaN, variogram['0.02'], variogram['0.1'], seconds(t)]);
+      const lhsCurve: Record<string, number> = {};
+      for (const n of CURVE) lhsCurve[n] = median(await Promise.all(Array.from({ length: CURVE_SEEDS }, (_, s) => lhsR2(fn, n, deriveSeed(4000 + s, fn.name)))));
+      out[fn.name] = { ours: median(ours), oursMin: Math.min(...ours), sklearn: theirs.length > 0 ? median(theirs) : null, variogram, lhsCurve };
+      rows.push([fn.name, median(ours), Math.min(...ours), Math.max(...ours), theirs.length > 0 ? median(theirs) : NaN, variogram['0.02'], variogram['0.1'], ...CURVE.map((n) => lhsCurve[n]!), seconds(t)]);
     }
   } finally {
     if (typeof python === 'object') python.stop();
   }
   printTable(
     `Twin R^2 on 1000 noise-free uniform points after LHS ${INIT} + MV ${POINTS - INIT} noisy points (${o.seeds} seeds; target median >= 0.85 on smooth surfaces)`,
-    ['surface', 'ours median', 'min', 'max', 'sklearn GP median', 'variogram h=0.02', 'h=0.1', 's'],
+    ['surface', 'ours median', 'min', 'max', 'sklearn GP median', 'variogram h=0.02', 'h=0.1', ...CURVE.map((n) => `GP on LHS ${n}`), 's'],
     rows,
   );
   return out;
@@ -89,6 +98,21 @@ async function mvDesign(fn: PeerFunction, seed: number) {
   }
   const { x, y } = study.trainingData();
   return { x, y, twin: (await study.model())! };
+}
+
+/** R^2 (same test points as above) of the exact GP fitted to `n` noisy LHS points. */
+async function lhsR2(fn: PeerFunction, n: number, seed: number): Promise<number> {
+  const rng = createPrng(deriveSeed(seed, 'noise'));
+  const study = createStudy({
+    space: { dim: DIM, fromCube: (u: readonly number[]) => [...u] },
+    objective: { feature: 'f', direction: 'minimize' },
+    schedule: [{ policy: 'lhs', count: n }],
+    seed,
+    surrogate: 'gp',
+  });
+  for (const sg of await study.ask(n)) study.tell(sg.id, fn.f(sg.cube) * (1 + NOISE * rng.normal()));
+  const mc = uniformSample(1000, DIM, createPrng(deriveSeed(seed, 'mc')));
+  return r2(mc.map(fn.f), (await study.model())!.predict(mc).mean);
 }
 
 /** Variogram at lag h over the variance (see the file comment), from 4000 seeded pairs. */
