@@ -172,7 +172,7 @@ describe('sdfl as a client of the HTTP API against sdfl serve', () => {
       }
     }
 
-    const watchCode = await Promise.race([watch.exited, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`watch did not end: ${watch.out.stdout}`)), 90_000))]);
+    const watchCode = await Promise.race([watch.exited, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`watch did not end: ${watch.out.stdout}`)), 180_000))]);
     expect(watchCode, watch.out.stderr).toBe(0);
     const lines = watch.out.stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThan(1);
@@ -235,5 +235,5 @@ describe('sdfl as a client of the HTTP API against sdfl serve', () => {
     expect(readFileSync(join(mosq, 'acl'), 'utf8')).not.toMatch(/user rig-e2e/);
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
-  }, 240_000);
+  }, 420_000);
 });
