@@ -37,8 +37,10 @@ const INWARD = 0.05;
 
 /** Our configurations: a policy and a surrogate after the shared 9-point LHS. */
 export const OUR_METHODS: Record<string, { policy: PolicyName; surrogate?: SurrogateKind; params?: PolicyParams; inset?: number }> = {
-  /** The study's defaults: `auto` GP, EI in the adaptive trust region. */
+  /** The study's defaults: `auto` GP, EI in the adaptive trust region, off the faces when nearly as good. */
   ei: { policy: 'ei' },
+  /** The defaults without the tie-break against the faces (policies/faces.ts). */
+  'ei-faces': { policy: 'ei', params: { faceTolerance: 0 } },
   ucb: { policy: 'ucb' },
   /** EI over the whole cube (a side-2 box around any incumbent covers it). */
   'ei-cube': { policy: 'ei', params: { trustRegion: 2 } },
@@ -62,7 +64,7 @@ export interface PeersBenchOptions {
   seeds: number;
   /** Evaluations per run, the 9-point design included. Default 30. */
   budget?: number;
-  /** Methods: keys of OUR_METHODS and tpe, gpei, random. Default ei, ucb, ei-cube, ei-inset, tpe, gpei, random. */
+  /** Methods: keys of OUR_METHODS and tpe, gpei, random. Default ei, ei-faces, ucb, ei-cube, ei-inset, tpe, gpei, random. */
   methods?: readonly string[];
   /** Surfaces by name. Default all six. */
   functions?: readonly string[];
@@ -99,7 +101,7 @@ const nearShare = (rs: readonly Run[]) => {
 /** Runs every (surface, seed, method); prints one table per surface and a summary; returns it for BENCH_JSON. */
 export async function runPeersBench(o: PeersBenchOptions): Promise<Record<string, unknown>> {
   const budget = o.budget ?? 30;
-  const methods = o.methods ?? ['ei', 'ucb', 'ei-cube', 'ei-inset', 'tpe', 'gpei', 'random'];
+  const methods = o.methods ?? ['ei', 'ei-faces', 'ucb', 'ei-cube', 'ei-inset', 'tpe', 'gpei', 'random'];
   for (const m of methods) if (!(m in OUR_METHODS) && !(PEER_METHODS as readonly string[]).includes(m)) throw new Error(`unknown peers method '${m}'`);
   const wantsPython = methods.some((m) => m === 'tpe' || m === 'gpei');
   const python = wantsPython ? await PythonPeers.start() : undefined;

@@ -6,7 +6,9 @@
  * roughness: the variogram at lag h, E[(f(x) - f(x + h e))^2] / (2 Var f) over uniform x and random
  * unit directions e (0 for a function that is constant at that scale, 1 for one that decorrelates
  * within h). A surface rough at the scale of the design's spacing (60 points in 7-D are ~0.5 apart)
- * cannot be learned from 60 points by any smooth model. Last, how many points the surface needs:
+ * cannot be learned from 60 points by any smooth model. Then the surface's additive share (the sum
+ * of its first-order Sobol indices: 1 for a sum of one-input terms, small when interactions carry
+ * the variance, which 60 points in 7-D cannot pin down). Last, how many points the surface needs:
  * the exact GP on noisy LHS designs of 60, 120 and 240 points (3 seeds each), the same R^2.
  *
  * Standalone: `npx tsx bench/twin.ts [--seeds 3] [--functions levy7]`; also `--only twin` of bench/index.ts.
@@ -37,6 +39,8 @@ export interface TwinRow {
   oursMin: number;
   sklearn: number | null;
   variogram: Record<string, number>;
+  /** Sum of the first-order Sobol indices. */
+  additiveShare: number;
   /** Median R^2 of the exact GP on an LHS design of each size. */
   lhsCurve: Record<string, number>;
 }
@@ -68,15 +72,27 @@ export async function runTwinBench(o: TwinBenchOptions): Promise<Record<string, 
       const variogram = { '0.02': roughness(fn, 0.02), '0.1': roughness(fn, 0.1) };
       const lhsCurve: Record<string, number> = {};
       for (const n of CURVE) lhsCurve[n] = median(await Promise.all(Array.from({ length: CURVE_SEEDS }, (_, s) => lhsR2(fn, n, deriveSeed(4000 + s, fn.name)))));
-      out[fn.name] = { ours: median(ours), oursMin: Math.min(...ours), sklearn: theirs.length > 0 ? median(theirs) : null, variogram, lhsCurve };
-      rows.push([fn.name, median(ours), Math.min(...ours), Math.max(...ours), theirs.length > 0 ? median(theirs) : NaN, variogram['0.02'], variogram['0.1'], ...CURVE.map((n) => lhsCurve[n]!), seconds(t)]);
+      const additiveShare = firstOrderShare(fn);
+      out[fn.name] = { ours: median(ours), oursMin: Math.min(...ours), sklearn: theirs.length > 0 ? median(theirs) : null, variogram, additiveShare, lhsCurve };
+      rows.push([
+        fn.name,
+        median(ours),
+        Math.min(...ours),
+        Math.max(...ours),
+        theirs.length > 0 ? median(theirs) : NaN,
+        variogram['0.02'],
+        variogram['0.1'],
+        additiveShare,
+        ...CURVE.map((n) => lhsCurve[n]!),
+        seconds(t),
+      ]);
     }
   } finally {
     if (typeof python === 'object') python.stop();
   }
   printTable(
     `Twin R^2 on 1000 noise-free uniform points after LHS ${INIT} + MV ${POINTS - INIT} noisy points (${o.seeds} seeds; target median >= 0.85 on smooth surfaces)`,
-    ['surface', 'ours median', 'min', 'max', 'sklearn GP median', 'variogram h=0.02', 'h=0.1', ...CURVE.map((n) => `GP on LHS ${n}`), 's'],
+    ['surface', 'ours median', 'min', 'max', 'sklearn GP median', 'variogram h=0.02', 'h=0.1', 'additive share', ...CURVE.map((n) => `GP on LHS ${n}`), 's'],
     rows,
   );
   return out;
@@ -100,7 +116,7 @@ async function mvDesign(fn: PeerFunction, seed: number) {
   return { x, y, twin: (await study.model())! };
 }
 
-/** R^2 (same test points as above) of the exact GP fitted to `n` noisy LHS points. */
+/** R^2 on 1000 noise-free uniform points of the exact GP fitted to `n` noisy LHS points. */
 async function lhsR2(fn: PeerFunction, n: number, seed: number): Promise<number> {
   const rng = createPrng(deriveSeed(seed, 'noise'));
   const study = createStudy({
@@ -113,6 +129,25 @@ async function lhsR2(fn: PeerFunction, n: number, seed: number): Promise<number>
   for (const sg of await study.ask(n)) study.tell(sg.id, fn.f(sg.cube) * (1 + NOISE * rng.normal()));
   const mc = uniformSample(1000, DIM, createPrng(deriveSeed(seed, 'mc')));
   return r2(mc.map(fn.f), (await study.model())!.predict(mc).mean);
+}
+
+/** Sum over inputs of the first-order Sobol index, by the pick-freeze estimator on 20000 seeded pairs. */
+export function firstOrderShare(fn: PeerFunction, n = 20_000): number {
+  const rng = createPrng(deriveSeed(12, fn.name, 'sobol-indices'));
+  const a = uniformSample(n, DIM, rng);
+  const b = uniformSample(n, DIM, rng);
+  const fa = a.map(fn.f);
+  const fb = b.map(fn.f);
+  const mean = fa.reduce((s, v) => s + v, 0) / n;
+  const variance = fa.reduce((s, v) => s + (v - mean) ** 2, 0) / n;
+  let share = 0;
+  for (let k = 0; k < DIM; k++) {
+    let s = 0;
+    // Centred: a surface with a large mean and a small variance (Ackley) otherwise drowns in noise.
+    for (let i = 0; i < n; i++) s += (fa[i]! - mean) * (fn.f(b[i]!.map((v, j) => (j === k ? a[i]![k]! : v))) - fb[i]!);
+    share += s / n / variance;
+  }
+  return share;
 }
 
 /** Variogram at lag h over the variance (see the file comment), from 4000 seeded pairs. */

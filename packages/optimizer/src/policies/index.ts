@@ -1,4 +1,5 @@
 export * from './duplicates';
+export * from './faces';
 export * from './feasibility';
 export * from './optimize';
 export * from './policy';

@@ -10,6 +10,7 @@ import { stratifiedCandidates } from '../sampling/stratified';
 import { sobolSample } from '../sampling/sobol';
 import type { Surrogate } from '../surrogate';
 import { type PointSet, type Quantizer, identityQuantizer } from './duplicates';
+import { offTheFaces } from './faces';
 import { type FeasibilityModel, penalize } from './feasibility';
 import { type MaximizeOptions, maximizeAcquisition } from './optimize';
 import type { AdaptiveTrustRegionOptions } from './trust-region';
@@ -55,6 +56,14 @@ export interface PolicyParams
    * ignored with a trust region.
    */
   stratify?: boolean;
+  /**
+   * EI only: a coordinate of the maximiser on a face of the cube moves 0.03 inward when EI stays
+   * within this fraction of its maximum (faces.ts); 0 turns the tie-break off. Default 0.2. Why:
+   * bench/peers.ts, 6 surfaces x 10 seeds: proposals on a bound 0.38/0.22/0.29/0.51/0.05/0.70 with
+   * 0, 0.37/0.10/0.17/0.32/0.03/0.66 with 0.1, 0.26/0.06/0.13/0.20/0.01/0.54 with 0.2; pooled median
+   * regret at 30 0.090, 0.082, 0.092: fewer actuators at their limits for no regret.
+   */
+  faceTolerance?: number;
 }
 
 /** What a proposal needs to know about the study. */
@@ -127,8 +136,21 @@ export function proposeFromModel(kind: AcquisitionKind, params: PolicyParams, mo
       exclude: ctx.exclude,
     });
   // A trust region whose every (quantized) point was already run gives way to the whole cube.
-  const res = search(bounds) ?? (bounds ? search(undefined) : undefined);
-  if (!res) return undefined;
+  let box = bounds;
+  let found = search(box);
+  if (!found && box) found = search((box = undefined));
+  if (!found) return undefined;
+  const tolerance = params.faceTolerance ?? 0.2;
+  const res =
+    kind === 'ei' && tolerance > 0
+      ? offTheFaces(found.x, found.value, score, {
+          tolerance,
+          lo: box?.lo ?? found.x.map(() => 0),
+          hi: box?.hi ?? found.x.map(() => 1),
+          quantize: ctx.quantize ?? identityQuantizer,
+          exclude: ctx.exclude,
+        })
+      : found;
   const p = model.predict([res.x]);
   return { cube: res.x, acquisitionValue: res.value, predicted: { mean: p.mean[0]!, std: p.std[0]! } };
 }

@@ -1,0 +1,46 @@
+/**
+ * A tie-break against the cube's faces. EI's maximiser lands on a face whenever the model's
+ * uncertainty or its extrapolated slope grows toward it, often where the acquisition is nearly flat
+ * (an input the model finds irrelevant, a trend it extends past the data): such a proposal puts an
+ * actuator at its limit for almost no expected gain. Each coordinate on a face moves inward when
+ * the acquisition stays within a tolerance of the maximiser's value; where the face is clearly
+ * better the proposal stays on it.
+ */
+import type { PointSet, Quantizer } from './duplicates';
+import type { BatchScore } from './optimize';
+
+/** A coordinate this close to 0 or 1 lies on a face. */
+export const FACE_EPS = 1e-3;
+/** How far inward a coordinate on a face is moved. */
+export const FACE_INSET = 0.03;
+
+/** Options of {@link offTheFaces}. */
+export interface OffTheFacesOptions {
+  /** Largest relative loss of acquisition accepted for leaving the faces (e.g. 0.1 = 10 %). */
+  tolerance: number;
+  /** Search box (a trust region or the cube); moved coordinates stay inside it. */
+  lo: readonly number[];
+  hi: readonly number[];
+  quantize: Quantizer;
+  exclude: PointSet;
+}
+
+/**
+ * The point `x` (the maximiser of `score`, of value `value` >= 0) with each coordinate on a face of
+ * the cube moved {@link FACE_INSET} inward, one at a time, while the score stays >= (1 - tolerance)
+ * x value. Returns `x` itself when no move qualifies.
+ */
+export function offTheFaces(x: readonly number[], value: number, score: BatchScore, o: OffTheFacesOptions): { x: number[]; value: number } {
+  let best = { x: [...x], value };
+  const floor = (1 - o.tolerance) * value;
+  for (let k = 0; k < x.length; k++) {
+    const v = best.x[k]!;
+    const target = v < FACE_EPS ? FACE_INSET : v > 1 - FACE_EPS ? 1 - FACE_INSET : null;
+    if (target === null) continue;
+    const moved = o.quantize(best.x.map((w, j) => (j === k ? Math.min(o.hi[k]!, Math.max(o.lo[k]!, target)) : w)));
+    if (moved[k] === v || o.exclude.has(moved)) continue;
+    const s = score([moved])[0]!;
+    if (s >= floor) best = { x: moved, value: s };
+  }
+  return best;
+}
