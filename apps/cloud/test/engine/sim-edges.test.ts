@@ -2,7 +2,7 @@
  * The cloud with real edge agents: `sdfl-edge --sim` processes (simulated reactor, pump emulators
  * on PTYs, spectrometer emulators on TCP) that the cloud commands over the embedded broker.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
@@ -43,6 +43,17 @@ async function simPlatform(id: string, seed: number): Promise<SimEdge> {
   return edge;
 }
 
+/** Waits for a campaign to finish; a timeout says where each experiment stood and what the edge logged last. */
+async function campaignDone(id: string, platformId: string): Promise<void> {
+  try {
+    await campaignStatus(cloud!, id, 'done', 300_000);
+  } catch (error) {
+    const rows = await cloud!.db.db.select().from(experiments).where(eq(experiments.campaignId, id)).orderBy(asc(experiments.seq));
+    const log = readFileSync(join(dir, `${platformId}.log`), 'utf8').trim().split('\n').slice(-40).join('\n');
+    throw new Error(`${(error as Error).message}; experiments: ${rows.map((r) => `${r.id} ${r.status}`).join(', ')}; ${platformId} log tail:\n${log}`);
+  }
+}
+
 describe.skipIf(socat === undefined)('real edge agents in --sim mode', () => {
   it('runs two campaigns on two platforms at once to completion, with provenance back to the spectra', async () => {
     cloud = await startTestCloud();
@@ -51,7 +62,7 @@ describe.skipIf(socat === undefined)('real edge agents in --sim mode', () => {
     // filling below minFitData); the third is the first from a model.
     const a = await cloud.engine.createCampaign({ platform: 'sim-a', schedule: 'lhs 3 -> ei 3', seed: 1 }, 'test');
     const b = await cloud.engine.createCampaign({ platform: 'sim-b', schedule: 'lhs 3 -> ei 3', seed: 2 }, 'test');
-    await Promise.all([campaignStatus(cloud, a.id, 'done', 300_000), campaignStatus(cloud, b.id, 'done', 300_000)]);
+    await Promise.all([campaignDone(a.id, 'sim-a'), campaignDone(b.id, 'sim-b')]);
     for (const c of [a, b]) {
       const rows = await cloud.db.db.select().from(experiments).where(eq(experiments.campaignId, c.id)).orderBy(asc(experiments.seq));
       expect(rows.map((r) => r.status)).toEqual(Array(6).fill('done'));
@@ -88,7 +99,7 @@ describe.skipIf(socat === undefined)('real edge agents in --sim mode', () => {
     await new Promise((r) => setTimeout(r, (45 / SPEED) * 1000 * 2));
     await cloud.broker!.restart(); // a fresh broker: sessions and anything queued are gone
     await cloud.link.start();
-    await campaignStatus(cloud, c.id, 'done', 300_000);
+    await campaignDone(c.id, 'sim-r');
     expect(before).toBeLessThan(4);
     const rows = await cloud.db.db.select().from(results);
     expect(rows).toHaveLength(4);
