@@ -10,7 +10,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { createPrng, deriveSeed } from '../src/sampling/prng';
-import type { PolicyName, PolicyParams } from '../src/policies';
+import { FACE_EPS, type PolicyName, type PolicyParams } from '../src/policies';
 import { createStudy, type SurrogateKind } from '../src/study';
 import { median, printTable, quantile, seconds } from './campaign';
 import { normalisedRegret, peerFunctions, type PeerFunction } from './peer-functions';
@@ -20,8 +20,8 @@ import { runTwinBench } from './twin';
 const DIM = 7;
 const INIT = 9;
 const NOISE = 0.011;
-/** A coordinate this close to 0 or 1 puts a proposal "on a bound". */
-const BOUND_EPS = 1e-3;
+/** A coordinate this close to 0 or 1 puts a proposal "on a bound" (the tie-break's own face test). */
+const BOUND_EPS = FACE_EPS;
 /**
  * Proposals a hair inside the faces would pass BOUND_EPS; the share of coordinates within 0.02 of
  * a face (uniform sampling: 0.04) shows whether proposals still crowd the faces.
