@@ -39,6 +39,20 @@ describe('linear algebra and L-BFGS', () => {
     expect(r.x[0]).toBeCloseTo(1, 4);
     expect(r.x[1]).toBeCloseTo(1, 4);
   });
+
+  it('a stall tolerance stops a creep along a flat valley, within that tolerance of the full run', () => {
+    // f = 1e-4 (x - 3)^2 + (y - x)^2: a long, nearly flat valley along y = x.
+    const fg = (v: Float64Array) => {
+      const [x, y] = [v[0]!, v[1]!];
+      return { f: 1e-4 * (x - 3) ** 2 + (y - x) ** 2, g: Float64Array.from([2e-4 * (x - 3) - 2 * (y - x), 2 * (y - x)]) };
+    };
+    const x0 = Float64Array.from([0, 1]);
+    const full = minimizeLbfgs(fg, x0, { maxIterations: 200, gradientTolerance: 1e-12, valueTolerance: 0 });
+    const stalled = minimizeLbfgs(fg, x0, { maxIterations: 200, gradientTolerance: 1e-12, valueTolerance: 0, stallTolerance: 1e-3 });
+    expect(stalled.iterations).toBeLessThan(full.iterations);
+    expect(stalled.f - full.f).toBeLessThan(1e-3 * 3);
+    expect(stalled.f).toBeLessThan(fg(x0).f);
+  });
 });
 
 describe('GP surrogate', () => {

@@ -16,6 +16,13 @@ export interface LbfgsOptions {
   gradientTolerance?: number;
   /** Stop when the relative decrease of f falls below this. Default 1e-10. */
   valueTolerance?: number;
+  /**
+   * Stop when f fell by less than this (absolute) over the last `stallWindow` iterations: the
+   * iterate creeps along a flat ridge where the objective no longer tells points apart. Default 0 (off).
+   */
+  stallTolerance?: number;
+  /** Iterations of the stall window. Default 3. */
+  stallWindow?: number;
 }
 
 /** Result of {@link minimizeLbfgs}. */
@@ -38,12 +45,15 @@ export function minimizeLbfgs(fg: ValueAndGradient, x0: Float64Array, options: L
   const mem = options.memory ?? 8;
   const gtol = options.gradientTolerance ?? 1e-5;
   const ftol = options.valueTolerance ?? 1e-10;
+  const stallTol = options.stallTolerance ?? 0;
+  const window = options.stallWindow ?? 3;
   let x = Float64Array.from(x0);
   let { f, g } = fg(x);
   let evaluations = 1;
   if (!Number.isFinite(f)) return { x, f, iterations: 0, evaluations };
   const ss: Float64Array[] = [];
   const ys: Float64Array[] = [];
+  const history = [f];
   let it = 0;
   for (; it < maxIt; it++) {
     if (g.reduce((a, v) => Math.max(a, Math.abs(v)), 0) < gtol) break;
@@ -99,7 +109,8 @@ export function minimizeLbfgs(fg: ValueAndGradient, x0: Float64Array, options: L
     x = xn;
     f = next.f;
     g = next.g;
-    if (decrease <= ftol * Math.max(1, Math.abs(f))) {
+    history.push(f);
+    if (decrease <= ftol * Math.max(1, Math.abs(f)) || (history.length > window && history.at(-1 - window)! - f < stallTol)) {
       it++;
       break;
     }

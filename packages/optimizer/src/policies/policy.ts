@@ -27,8 +27,17 @@ export function isModelPolicy(p: PolicyName): p is AcquisitionKind {
 }
 
 /**
+ * Global candidates of the refined acquisitions (EI, UCB, EPLT); MV, which is not refined, keeps
+ * `maximizeAcquisition`'s 8192. Why: bench/peers.ts, EI, 6 surfaces x 10 seeds, pooled median
+ * regret at 30 with 8192 / 4096 / 2048 / 1024 candidates: 0.092 / 0.090 / 0.084 / 0.107 (the local
+ * search from the best five recovers what the sparser set misses, down to 2048), while scoring
+ * them is most of a decision: bench/decision.ts at 60 observations, 200 ms with 8192.
+ */
+export const REFINED_CANDIDATES = 2048;
+
+/**
  * Tunables of a policy (acquisition parameters plus the acquisition optimiser's). Defaults are those
- * of `maximizeAcquisition`, except for MV: no local refinement, and candidates drawn from the free
+ * of `maximizeAcquisition` (but {@link REFINED_CANDIDATES}), except for MV: no local refinement, and candidates drawn from the free
  * strata of the growing design (`stratify`). Why: an ensemble of networks is most uncertain on the
  * cube's faces, where its members extrapolate apart, so plain MV spends its budget there. On the
  * simulator (LHS 9 + MV 51, bench/workflow.ts) plain MV put 14 % of coordinates within 0.02 of a
@@ -126,7 +135,7 @@ export function proposeFromModel(kind: AcquisitionKind, params: PolicyParams, mo
   }
   const search = (box: typeof bounds) =>
     maximizeAcquisition(score, {
-      ...(kind === 'mv' ? { iterations: 0 } : {}),
+      ...(kind === 'mv' ? { iterations: 0 } : { candidates: REFINED_CANDIDATES }),
       ...params,
       ...(design ? { iterations: 0, sample: (n: number, dim: number, rng: Prng) => stratifiedCandidates(n, dim, design.points, design.size, rng) } : {}),
       ...(box ? { bounds: box } : {}),

@@ -96,6 +96,8 @@ export class ModelManager {
       return { model: c.model, version: c.version };
     }
     const version = (c?.version ?? 0) + 1;
+    // A restored entry's snapshot is loaded first, so the warm start is the live study's.
+    if (this.o.warmStart && c && !c.model && c.snapshot != null && this.o.load) c.model = await this.o.load(c.snapshot);
     const init = this.o.warmStart ? (c?.model ?? prior) : undefined;
     const model = await this.o.fit(data, this.fitOptions(version, init));
     this.cached = { version, nTrain: data.y.length, model };

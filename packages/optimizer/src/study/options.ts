@@ -79,7 +79,7 @@ export function initialState(o: StudyOptions, rng: number[]): StudyState {
       surrogate: o.surrogate ?? DEFAULT_SURROGATE,
       allowReplicates: o.allowReplicates ?? false,
       minFitData: o.minFitData ?? 3,
-      warmStart: o.warmStart ?? false,
+      warmStart: o.warmStart ?? (o.surrogate ?? DEFAULT_SURROGATE) !== 'enn',
       incumbent: o.incumbent ?? 'all',
       pending: { strategy: o.pending?.strategy ?? 'believer', refit: o.pending?.refit ?? true, overlayWidth: o.pending?.overlayWidth ?? 0.1 },
       feasibility: o.feasibility ?? {},

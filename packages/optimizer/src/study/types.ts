@@ -138,7 +138,13 @@ export interface StudyOptions<C = unknown> {
   allowReplicates?: boolean;
   /** Successful results needed before a model-based stage fits a surrogate (space-filling until then). Default 3. */
   minFitData?: number;
-  /** Warm-start every fit from the previous model. Default false (each fit is from scratch). */
+  /**
+   * Warm-start every fit from the previous model. Default: on for the GP (`gp`, `auto`), off for
+   * the ENN. Why: a GP fit at 60 points from the previous optimum needs one short L-BFGS run where
+   * two random starts need 15 iterations each (bench/decision.ts: a decision 130 -> 90 ms, peers
+   * pooled regret unchanged at 0.092). A restored study stays exact because its state holds the
+   * model snapshot the next fit starts from; a state without it refits from scratch.
+   */
   warmStart?: boolean;
   /** Which results define EI's incumbent: `all` (prior + local) or `local`. Default `all`. */
   incumbent?: 'all' | 'local';
