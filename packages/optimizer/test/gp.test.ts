@@ -113,13 +113,13 @@ describe('GP surrogate', () => {
     const z = Float64Array.from(x, (u) => u[0]! - u[1]!);
     const base = Float64Array.from([-0.3, 0.2, 0.1, -2]);
     const p = gpPriors(2);
-    const [sl, sq] = [p.linear.mu - 20, p.quadratic.mu - 20];
+    const [sl, sq] = [p.trend[0]!.mu - 20, p.trend[1]!.mu - 20];
     const withTrend = negLogPosterior(x, z, 2, true)(Float64Array.from([...base, sl, sq]));
     const without = negLogPosterior(x, z, 2)(base);
-    const priors = (sl - p.linear.mu) ** 2 / (2 * p.linear.sd ** 2) + (sq - p.quadratic.mu) ** 2 / (2 * p.quadratic.sd ** 2);
+    const priors = (sl - p.trend[0]!.mu) ** 2 / (2 * p.trend[0]!.sd ** 2) + (sq - p.trend[1]!.mu) ** 2 / (2 * p.trend[1]!.sd ** 2);
     expect(withTrend.f).toBeCloseTo(without.f + priors, 6);
     // The prior pulls a negligible variance back up: the gradient is the prior's, (theta - mu) / sd^2.
-    expect(withTrend.g[4]!).toBeCloseTo((sl - p.linear.mu) / p.linear.sd ** 2, 4);
+    expect(withTrend.g[4]!).toBeCloseTo((sl - p.trend[0]!.mu) / p.trend[0]!.sd ** 2, 4);
   });
 
   it('the trend carries a bowl beyond the data; the constant-mean GP reverts to the mean', () => {

@@ -9,7 +9,7 @@ import { createPrng, deriveSeed, permutation } from '../sampling/prng';
 import { flatten, Gp, GP_JITTER, GpError } from './gp';
 import { cholesky, choleskyInverse, solveLower, solveUpper } from './linalg';
 import { minimizeLbfgs } from './lbfgs';
-import { LINEAR_FEATURE_VARIANCE, QUADRATIC_FEATURE_VARIANCE, trendFeatures, trendPriorMean, trendProducts } from './trend';
+import { MAX_TREND_DEGREE, TREND_FEATURE_VARIANCES, trendFeatures, trendOf, trendPriorMean, trendVariances } from './trend';
 import type { GpHyper } from './types';
 
 /** Observations: `x` rows are points of [0,1]^d, `y` the objective (original units). */
@@ -47,8 +47,10 @@ export interface FitGpOptions {
    * (each likelihood evaluation is O(n^3)); the posterior always uses every point. Default 150.
    */
   hyperMaxPoints?: number;
-  /** Fit the quadratic trend (trend.ts) as well. Default true. */
+  /** Fit the polynomial trend (trend.ts) as well. Default true. */
   trend?: boolean;
+  /** Highest degree of the trend's per-input polynomials, 2 to 4. Default {@link GP_TREND_DEGREE}. */
+  trendDegree?: number;
   /**
    * Prior mean of the trend's quadratic coefficients, standardized output units (trend.ts): > 0 a
    * bowl (results a priori worse toward the faces when minimising), < 0 a dome. Default 0; needs the trend.
@@ -68,6 +70,9 @@ const LOG_2PI = Math.log(2 * Math.PI);
  */
 const STALL_NATS = 1e-3;
 
+/** Default highest degree of the trend's polynomials (see `FitGpOptions.trendDegree`). */
+export const GP_TREND_DEGREE = 2;
+
 /**
  * Log-normal priors (mean, sd of the log) and boxes (of the log) of the hyper-parameters, in
  * standardized output units and unit-cube inputs. Length scales: LogNormal(sqrt2 + log(d)/2, sqrt3),
@@ -75,26 +80,29 @@ const STALL_NATS = 1e-3;
  * BoTorch adopted as its defaults: they keep a GP on 10-60 points from over-fitting short length
  * scales. Signal variance: LogNormal(0, 1) (y is standardized). Trend coefficients: the share of
  * the output variance each part explains over the cube (variance x d x feature variance) is
- * LogNormal(log 0.1, 1.5), wide enough for a flat or a dominant bowl.
+ * LogNormal(log 0.1, 1.5) for the linear and quadratic parts, wide enough for a flat or a dominant
+ * bowl, and LogNormal(log 0.01, 1.5) for the cubic and quartic ones (bench/twin.ts, 5 seeds, quartic
+ * trend, R^2 of Hartmann-6 / Rosenbrock after 60 points: 0.26 / 0.87 with a 0.1 median share,
+ * 0.37 / 0.88 with 0.01, 0.29 / 0.82 with 0.001).
  */
 export function gpPriors(dim: number) {
   const share = { sd: 1.5, lo: Math.log(1e-6), hi: Math.log(100) };
-  const trendPrior = (featureVariance: number) => {
+  const trendPrior = (featureVariance: number, medianShare: number) => {
     const shift = Math.log(dim * featureVariance);
-    return { mu: Math.log(0.1) - shift, sd: share.sd, lo: share.lo - shift, hi: share.hi - shift };
+    return { mu: Math.log(medianShare) - shift, sd: share.sd, lo: share.lo - shift, hi: share.hi - shift };
   };
   return {
     lengthscale: { mu: Math.SQRT2 + 0.5 * Math.log(dim), sd: Math.sqrt(3), lo: Math.log(0.01), hi: Math.log(100) },
     signal: { mu: 0, sd: 1, lo: Math.log(0.01), hi: Math.log(100) },
     noise: { mu: -4, sd: 1, lo: Math.log(1e-6), hi: Math.log(2) },
-    linear: trendPrior(LINEAR_FEATURE_VARIANCE),
-    quadratic: trendPrior(QUADRATIC_FEATURE_VARIANCE),
+    /** Coefficient variance of each degree of the trend (linear, quadratic, cubic, quartic). */
+    trend: TREND_FEATURE_VARIANCES.map((v, d) => trendPrior(v, d < 2 ? 0.1 : 0.01)),
   };
 }
 
 /** The prior of hyper-parameter k of theta (see {@link negLogPosterior}). */
 function priorOf(p: ReturnType<typeof gpPriors>, dim: number, k: number) {
-  return k < dim ? p.lengthscale : k === dim ? p.signal : k === dim + 1 ? p.noise : k === dim + 2 ? p.linear : p.quadratic;
+  return k < dim ? p.lengthscale : k === dim ? p.signal : k === dim + 1 ? p.noise : p.trend[k - dim - 2]!;
 }
 
 /**
@@ -115,12 +123,14 @@ export function fitGp(all: GpData, options: FitGpOptions = {}): Gp {
   const hx = idx ? idx.map((i) => data.x[i]!) : data.x;
   const hz = Float64Array.from(idx ? idx.map((i) => data.y[i]!) : data.y, (v) => (v - yScaler.mean) / yScaler.std);
   const trend = options.trend ?? true;
+  const degree = trend ? (options.trendDegree ?? GP_TREND_DEGREE) : 0;
+  if (trend && !(Number.isInteger(degree) && degree >= 2 && degree <= MAX_TREND_DEGREE)) throw new GpError('INVALID_DATA', `trendDegree must be an integer from 2 to ${MAX_TREND_DEGREE}, got ${degree}`);
   const curvature = options.curvature ?? 0;
   if (!trend && curvature !== 0) throw new GpError('INVALID_DATA', 'a prior curvature needs the trend');
   // Targets relative to the trend's prior mean (R&W eq. 2.41 with a fixed b).
   if (curvature !== 0) hx.forEach((row, i) => (hz[i]! -= trendPriorMean(row, curvature)));
-  const objective = negLogPosterior(hx, hz, dim, trend);
-  const size = dim + (trend ? 4 : 2);
+  const objective = negLogPosterior(hx, hz, dim, degree);
+  const size = dim + 2 + degree;
 
   const p = gpPriors(dim);
   const lo = Float64Array.from({ length: size }, (_, k) => priorOf(p, dim, k).lo);
@@ -144,7 +154,8 @@ export function fitGp(all: GpData, options: FitGpOptions = {}): Gp {
   };
 
   const starts: Float64Array[] = [];
-  const warm = options.init && options.init.dim === dim && (options.init.hyper.trend !== undefined) === trend ? thetaOf(options.init.hyper) : undefined;
+  const initDegree = options.init?.hyper.trend ? trendVariances(options.init.hyper.trend).length : 0;
+  const warm = options.init && options.init.dim === dim && initDegree === degree ? thetaOf(options.init.hyper) : undefined;
   if (warm) starts.push(warm);
   starts.push(Float64Array.from({ length: size }, (_, k) => (k < dim ? Math.log(0.5 * Math.sqrt(dim)) : k === dim ? 0 : k === dim + 1 ? Math.log(1e-3) : priorOf(p, dim, k).mu)));
   const rng = createPrng(deriveSeed(seed, 'gp-restarts'));
@@ -187,36 +198,37 @@ function recentAndRandom(data: GpData, max: number, seed: number): GpData {
   return { x: idx.map((i) => data.x[i]!), y: idx.map((i) => data.y[i]!) };
 }
 
-/** theta = [log l_1..d, log signal variance, log noise variance(, log linear, log quadratic trend variance)]. */
+/** theta = [log l_1..d, log signal variance, log noise variance(, log trend variance of each degree)]. */
 function thetaOf(h: Readonly<GpHyper>): Float64Array {
-  const trend = h.trend ? [Math.log(h.trend.linear), Math.log(h.trend.quadratic)] : [];
+  const trend = h.trend ? trendVariances(h.trend).map(Math.log) : [];
   return Float64Array.from([...h.lengthscales.map(Math.log), Math.log(h.signalVariance), Math.log(h.noiseVariance), ...trend]);
 }
 
 function hyperOf(theta: Float64Array, dim: number): GpHyper {
   const base = { lengthscales: Array.from(theta.subarray(0, dim), Math.exp), signalVariance: Math.exp(theta[dim]!), noiseVariance: Math.exp(theta[dim + 1]!) };
-  return theta.length > dim + 2 ? { ...base, trend: { linear: Math.exp(theta[dim + 2]!), quadratic: Math.exp(theta[dim + 3]!) } } : base;
+  return theta.length > dim + 2 ? { ...base, trend: trendOf(Array.from(theta.subarray(dim + 2), Math.exp)) } : base;
 }
 
 /**
  * -(log marginal likelihood + log prior) of standardized targets z and its gradient in theta
  * (R&W eq. 5.9: dL/dtheta = 1/2 tr((alpha alpha^T - K^-1) dK/dtheta)); theta as in `thetaOf`,
- * with the two trend variances when `trend`.
+ * with one trend variance per degree: `trend` is the degree (true = 2, false or 0 = no trend).
  */
-export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Array, dim: number, trend = false): (theta: Float64Array) => { f: number; g: Float64Array } {
+export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Array, dim: number, trend: boolean | number = false): (theta: Float64Array) => { f: number; g: Float64Array } {
   const n = z.length;
   const xs = flatten(x, dim);
-  const size = dim + (trend ? 4 : 2);
-  // Trend feature products per pair (diagonal included), fixed for the fit.
-  const feats = trendFeatures(xs, n, dim);
-  const lin = new Float64Array(trend ? n * n : 0);
-  const quad = new Float64Array(trend ? n * n : 0);
-  if (trend) {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j <= i; j++) {
-        const [a, b] = trendProducts(feats.c, feats.q, i, feats.c, feats.q, j, dim);
-        lin[i * n + j] = lin[j * n + i] = a;
-        quad[i * n + j] = quad[j * n + i] = b;
+  const degree = trend === true ? 2 : trend === false ? 0 : trend;
+  const size = dim + 2 + degree;
+  // Trend feature products per degree and pair (diagonal included), fixed for the fit.
+  const feats = trendFeatures(xs, n, dim, degree);
+  const products = Array.from({ length: degree }, () => new Float64Array(n * n));
+  const w = dim * degree;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      for (let d = 0; d < degree; d++) {
+        let v = 0;
+        for (let k = 0; k < dim; k++) v += feats[i * w + k * degree + d]! * feats[j * w + k * degree + d]!;
+        products[d]![i * n + j] = products[d]![j * n + i] = v;
       }
     }
   }
@@ -239,8 +251,7 @@ export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Arr
     const invL2 = Float64Array.from({ length: dim }, (_, k) => Math.exp(-2 * theta[k]!));
     const sf2 = Math.exp(theta[dim]!);
     const sn2 = Math.exp(theta[dim + 1]!);
-    const sl = trend ? Math.exp(theta[dim + 2]!) : 0;
-    const sq = trend ? Math.exp(theta[dim + 3]!) : 0;
+    const trendVar = Array.from({ length: degree }, (_, d) => Math.exp(theta[dim + 2 + d]!));
     const kmat = new Float64Array(n * n);
     for (let i = 0, p = 0; i < n; i++) {
       kmat[i * n + i] = sf2 + sn2 + GP_JITTER;
@@ -257,7 +268,10 @@ export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Arr
         kmat[j * n + i] = sf2 * c;
       }
     }
-    if (trend) for (let i = 0; i < n * n; i++) kmat[i]! += sl * lin[i]! + sq * quad[i]!;
+    for (let d = 0; d < degree; d++) {
+      const [s, prod] = [trendVar[d]!, products[d]!];
+      for (let i = 0; i < n * n; i++) kmat[i]! += s * prod[i]!;
+    }
     const g = new Float64Array(size);
     const l = cholesky(kmat, n);
     if (!l) return { f: Infinity, g };
@@ -286,19 +300,14 @@ export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Arr
     for (let k = 0; k < dim; k++) g[k] = -0.5 * g[k]!;
     g[dim] = -0.5 * gSignal;
     g[dim + 1] = -0.5 * gNoise;
-    if (trend) {
-      // dK/dlog s = s * products, over the full matrix.
-      let gl = 0;
-      let gq = 0;
+    // dK/dlog s_d = s_d * products_d, over the full matrix.
+    for (let d = 0; d < degree; d++) {
+      const prod = products[d]!;
+      let gd = 0;
       for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          const w = alpha[i]! * alpha[j]! - inv[i * n + j]!;
-          gl += w * lin[i * n + j]!;
-          gq += w * quad[i * n + j]!;
-        }
+        for (let j = 0; j < n; j++) gd += (alpha[i]! * alpha[j]! - inv[i * n + j]!) * prod[i * n + j]!;
       }
-      g[dim + 2] = -0.5 * sl * gl;
-      g[dim + 3] = -0.5 * sq * gq;
+      g[dim + 2 + d] = -0.5 * trendVar[d]! * gd;
     }
     for (let k = 0; k < size; k++) {
       const { mu, sd } = priorOf(pr, dim, k);

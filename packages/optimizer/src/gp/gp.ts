@@ -7,8 +7,8 @@
 import type { Scaler } from '../enn/types';
 import type { Prediction } from '../surrogate';
 import { cholesky, solveLower, solveLower4, solveUpper } from './linalg';
-import { trendFeatures, trendPriorMean, trendProducts } from './trend';
-import { GP_FORMAT, GP_FORMAT_V1, type GpHyper, type GpJson, type GpMetadata } from './types';
+import { trendFeatures, trendPriorMean, trendVariances, writeTrendFeatures } from './trend';
+import { GP_FORMAT, GP_FORMAT_V1, GP_FORMAT_V3, type GpHyper, type GpJson, type GpMetadata } from './types';
 
 const SQRT5 = Math.sqrt(5);
 /** Added to the diagonal of every kernel matrix (standardized units) for numerical stability. */
@@ -44,8 +44,12 @@ export class Gp {
   private readonly chol: Float64Array;
   private readonly alpha: Float64Array;
   private readonly xs: Float64Array;
-  private readonly features: { c: Float64Array; q: Float64Array };
-  /** Trend features of the training points times their coefficient variances, interleaved as in `predict`. */
+  /** Trend features per point (dim x degree, trend.ts), 0 without a trend. */
+  private readonly trendWidth: number;
+  private readonly degree: number;
+  /** Coefficient variance of each feature of a point (trendWidth). */
+  private readonly featureVariances: Float64Array;
+  /** Trend features of the training points times their coefficient variances (n x trendWidth). */
   private readonly scaledFeatures: Float64Array;
   /** scaledFeatures^T alpha: the trend's part of the posterior mean is features . trendWeights. */
   private readonly trendWeights: Float64Array;
@@ -63,15 +67,14 @@ export class Gp {
     this.nTrain = n;
     this.invL2 = Float64Array.from(hyper.lengthscales, (l) => 1 / (l * l));
     this.xs = flatten(x, this.dim);
-    this.features = trendFeatures(this.xs, n, this.dim);
-    const { linear = 0, quadratic = 0 } = hyper.trend ?? {};
-    this.scaledFeatures = new Float64Array(2 * n * this.dim);
-    for (let i = 0; i < n * this.dim; i++) {
-      this.scaledFeatures[2 * i] = this.features.c[i]! * linear;
-      this.scaledFeatures[2 * i + 1] = this.features.q[i]! * quadratic;
-    }
+    const variances = hyper.trend ? trendVariances(hyper.trend) : [];
+    this.degree = variances.length;
+    const w = (this.trendWidth = this.dim * this.degree);
+    this.featureVariances = Float64Array.from({ length: w }, (_, m) => variances[m % this.degree]!);
+    const features = trendFeatures(this.xs, n, this.dim, this.degree);
+    this.scaledFeatures = features.map((v, i) => v * this.featureVariances[i % w]!);
     const k = kernelMatrix(this.xs, n, this.dim, this.invL2, hyper.signalVariance);
-    if (hyper.trend) addTrend(k, this.features, n, this.dim, hyper.trend.linear, hyper.trend.quadratic);
+    if (hyper.trend) addTrend(k, features, this.scaledFeatures, n, w);
     for (let i = 0; i < n; i++) k[i * n + i]! += hyper.noiseVariance + GP_JITTER;
     const l = cholesky(k, n);
     if (!l) throw new GpError('NOT_POSITIVE_DEFINITE', 'GP kernel matrix is not positive definite');
@@ -79,8 +82,8 @@ export class Gp {
     const curvature = hyper.trend?.curvature ?? 0;
     const z = Float64Array.from(y, (v, i) => (v - yScaler.mean) / yScaler.std - trendPriorMean(x[i]!, curvature));
     this.alpha = solveUpper(l, n, solveLower(l, n, z));
-    this.trendWeights = new Float64Array(2 * this.dim);
-    for (let i = 0; i < n; i++) for (let k = 0; k < 2 * this.dim; k++) this.trendWeights[k]! += this.scaledFeatures[i * 2 * this.dim + k]! * this.alpha[i]!;
+    this.trendWeights = new Float64Array(w);
+    for (let i = 0; i < n; i++) for (let m = 0; m < w; m++) this.trendWeights[m]! += this.scaledFeatures[i * w + m]! * this.alpha[i]!;
   }
 
   /** Posterior mean and std of the latent function (original units) at each row of `x`. */
@@ -94,8 +97,8 @@ export class Gp {
     // per block instead of once per point (same arithmetic per point, so the same results).
     const block = 4;
     const ks = Array.from({ length: block }, () => new Float64Array(n));
-    // Per point of a block: trend features (trend.ts) interleaved (c_1, q_1, c_2, ...) and prior variance.
-    const hb = Array.from({ length: block }, () => new Float64Array(2 * dim));
+    // Per point of a block: trend features (trend.ts) and prior variance.
+    const hb = Array.from({ length: block }, () => new Float64Array(this.trendWidth));
     const prior = new Float64Array(block);
     for (let p0 = 0; p0 < x.length; p0 += block) {
       const m = Math.min(block, x.length - p0);
@@ -137,23 +140,17 @@ export class Gp {
     return { mean, std };
   }
 
-  /** Writes the point's interleaved trend features into `h`; returns its trend prior variance. */
+  /** Writes the point's trend features into `h`; returns its trend prior variance. */
   private trendFeaturesOf(row: readonly number[], h: Float64Array): number {
-    const { linear, quadratic } = this.hyper.trend!;
+    writeTrendFeatures(row, this.dim, this.degree, h);
     let self = 0;
-    for (let k = 0; k < this.dim; k++) {
-      const c = row[k]! - 0.5;
-      const q = c * c - 1 / 12;
-      h[2 * k] = c;
-      h[2 * k + 1] = q;
-      self += linear * c * c + quadratic * q * q;
-    }
+    for (let m = 0; m < this.trendWidth; m++) self += this.featureVariances[m]! * h[m]! * h[m]!;
     return self;
   }
 
   /** Adds the trend's covariance with every training point to the first m columns k* of a block. */
   private addTrendColumns(hb: readonly Float64Array[], ks: readonly Float64Array[], m: number): void {
-    const w = 2 * this.dim;
+    const w = this.trendWidth;
     const hs = this.scaledFeatures;
     if (m === 4) {
       // Four points per pass over the training features (each feature row read once).
@@ -208,7 +205,7 @@ export class Gp {
   toJSON(): GpJson {
     const { trend } = this.hyper;
     return {
-      format: trend ? GP_FORMAT : GP_FORMAT_V1,
+      format: !trend ? GP_FORMAT_V1 : trend.cubic === undefined ? GP_FORMAT : GP_FORMAT_V3,
       dim: this.dim,
       hyper: {
         lengthscales: [...this.hyper.lengthscales],
@@ -225,11 +222,18 @@ export class Gp {
 
   /** Rebuilds a GP from {@link Gp.toJSON} output (either format); predictions are identical. */
   static fromJSON(json: GpJson): Gp {
-    if (json?.format !== GP_FORMAT && json?.format !== GP_FORMAT_V1) throw new GpError('INVALID_JSON', `unknown GP format ${String(json?.format)}`);
+    const format = json?.format;
+    if (format !== GP_FORMAT && format !== GP_FORMAT_V1 && format !== GP_FORMAT_V3) throw new GpError('INVALID_JSON', `unknown GP format ${String(format)}`);
     const { dim, hyper, x, y } = json;
     const trend = hyper?.trend;
-    if (json.format === GP_FORMAT_V1 && trend !== undefined) throw new GpError('INVALID_JSON', `a ${GP_FORMAT_V1} snapshot has no trend; ${GP_FORMAT} has`);
-    const trendOk = trend === undefined || (trend.linear >= 0 && trend.quadratic >= 0 && (trend.curvature === undefined || Number.isFinite(trend.curvature)));
+    if (format === GP_FORMAT_V1 && trend !== undefined) throw new GpError('INVALID_JSON', `a ${GP_FORMAT_V1} snapshot has no trend; ${GP_FORMAT} has`);
+    // /2 is the quadratic trend, /3 adds the cubic (and quartic) terms; each format holds only its own.
+    const higher = trend?.cubic !== undefined || trend?.quartic !== undefined;
+    if (trend !== undefined && higher !== (format === GP_FORMAT_V3)) throw new GpError('INVALID_JSON', `a ${GP_FORMAT} trend is quadratic; cubic and quartic terms are ${GP_FORMAT_V3}`);
+    const variances = trend ? [trend.linear, trend.quadratic, ...(trend.cubic !== undefined ? [trend.cubic] : []), ...(trend.quartic !== undefined ? [trend.quartic] : [])] : [];
+    const trendOk =
+      trend === undefined ||
+      ((trend.quartic === undefined || trend.cubic !== undefined) && variances.every((v) => v >= 0) && (trend.curvature === undefined || Number.isFinite(trend.curvature)));
     const ok =
       trendOk &&
       Array.isArray(hyper?.lengthscales) &&
@@ -273,12 +277,12 @@ function kernelMatrix(xs: Float64Array, n: number, dim: number, invL2: Float64Ar
   return k;
 }
 
-/** Adds the trend kernel linear * sum c_i c_j + quadratic * sum q_i q_j to `k` (n x n). */
-function addTrend(k: Float64Array, f: { c: Float64Array; q: Float64Array }, n: number, dim: number, linear: number, quadratic: number): void {
+/** Adds the trend kernel sum_m variance_m h_im h_jm to `k` (n x n); `scaled` = h times the variances. */
+function addTrend(k: Float64Array, h: Float64Array, scaled: Float64Array, n: number, w: number): void {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
-      const [lin, quad] = trendProducts(f.c, f.q, i, f.c, f.q, j, dim);
-      const v = linear * lin + quadratic * quad;
+      let v = 0;
+      for (let m = 0; m < w; m++) v += scaled[i * w + m]! * h[j * w + m]!;
       k[i * n + j]! += v;
       if (j !== i) k[j * n + i]! += v;
     }

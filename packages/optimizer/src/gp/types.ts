@@ -13,12 +13,14 @@ export interface GpHyper {
   signalVariance: number;
   /** Observation noise variance, standardized units. */
   noiseVariance: number;
-  /** Prior variances of the quadratic trend's coefficients (trend.ts); absent: no trend (constant mean). */
+  /** Prior variances of the polynomial trend's coefficients (trend.ts); absent: no trend (constant mean). */
   trend?: GpTrend;
 }
 
-/** Version tag of the JSON layout written by `Gp.toJSON` for a GP with a trend. */
+/** Version tag of the JSON layout written by `Gp.toJSON` for a GP with a quadratic trend. */
 export const GP_FORMAT = 'sdfl-gp/2';
+/** The layout of a GP whose trend has cubic (and quartic) terms: readers of /2 would drop them, so it has its own tag. */
+export const GP_FORMAT_V3 = 'sdfl-gp/3';
 /** The layout of GPs without a trend (every snapshot before the trend existed); still read and written. */
 export const GP_FORMAT_V1 = 'sdfl-gp/1';
 
@@ -39,7 +41,7 @@ export interface GpMetadata {
  * its data); `Gp.fromJSON` refactorises and predicts identically.
  */
 export interface GpJson {
-  format: typeof GP_FORMAT | typeof GP_FORMAT_V1;
+  format: typeof GP_FORMAT | typeof GP_FORMAT_V1 | typeof GP_FORMAT_V3;
   dim: number;
   hyper: GpHyper;
   yScaler: Scaler;

@@ -34,13 +34,25 @@ export const ennFit: SurrogateFactory = async (data, options) => {
  */
 export const GP_PRIOR_CURVATURE = 1;
 
+/**
+ * Highest degree of the trend of a GP fitted to `learn` the space (FitOptions.purpose); decisions
+ * (`optimize`) use the quadratic trend. Why: bench/twin.ts, LHS 9 + MV 51 on noisy values, median
+ * R^2 on 1000 noise-free points (5 seeds), quadratic -> quartic: Rosenbrock 0.81 -> 0.88,
+ * Styblinski-Tang 0.86 -> 1.00 (both mostly sums of one-input quartics), the simulator 0.95 ->
+ * 0.95, Hartmann-6 0.49 -> 0.37 (70 % interactions); but EI on the quartic GP put more proposals
+ * on the faces (bench/peers.ts, 10 seeds: on a bound 0.28/0.05/0.12/0.20/0.02/0.53 ->
+ * 0.49/0.18/0.14/0.33/0.07/0.45), where the quartic terms extrapolate.
+ */
+export const GP_LEARN_TREND_DEGREE = 4;
+
 /** A GP factory (MAP hyper-parameters); a GP `init` adds its hyper-parameters as a starting point. */
 function gpFactory(maxPoints?: number): SurrogateFactory {
   return async (data, options) => {
     const [{ fitGp }, { Gp }] = await Promise.all([import('../gp/fit'), import('../gp/gp')]);
     const init = options.init instanceof Gp ? options.init : undefined;
     const curvature = options.direction === 'minimize' ? GP_PRIOR_CURVATURE : options.direction === 'maximize' ? -GP_PRIOR_CURVATURE : 0;
-    return fitGp(data, { seed: deriveSeed(options.seed, 'gp'), curvature, ...(init ? { init } : {}), ...(maxPoints !== undefined ? { maxPoints } : {}) });
+    const trendDegree = options.purpose === 'learn' ? GP_LEARN_TREND_DEGREE : 2;
+    return fitGp(data, { seed: deriveSeed(options.seed, 'gp'), curvature, trendDegree, ...(init ? { init } : {}), ...(maxPoints !== undefined ? { maxPoints } : {}) });
   };
 }
 
@@ -57,15 +69,15 @@ export function surrogateFit(kind: SurrogateKind): SurrogateFactory {
 
 /**
  * Rebuilds any built-in surrogate from its `toJSON()` snapshot, dispatching on its `format`:
- * `sdfl-enn/1` (ENN; initialises the tfjs backend), `sdfl-gp/1` and `sdfl-gp/2` (GP without and
- * with its trend) and `sdfl-log-output/1` (a log-output wrapper around either).
+ * `sdfl-enn/1` (ENN; initialises the tfjs backend), `sdfl-gp/1`, `sdfl-gp/2` and `sdfl-gp/3` (GP
+ * without a trend, with a quadratic one, with cubic and quartic terms) and `sdfl-log-output/1` (a log-output wrapper around either).
  *
  * @example
  * const model = await loadSurrogate(JSON.parse(text)); // whatever study.model() was
  */
 export const loadSurrogate: SurrogateLoader = async (json): Promise<SnapshotSurrogate> => {
   const format = (json as { format?: unknown } | null)?.format;
-  if (format === 'sdfl-gp/1' || format === 'sdfl-gp/2') {
+  if (format === 'sdfl-gp/1' || format === 'sdfl-gp/2' || format === 'sdfl-gp/3') {
     const { Gp } = await import('../gp/gp');
     return Gp.fromJSON(json as GpJson);
   }

@@ -8,17 +8,19 @@ import { deriveSeed } from '../sampling/prng';
 import type { Surrogate } from '../surrogate';
 import { StudyError } from './errors';
 import { type Fantasy, fantasyOverlay } from './fantasy';
-import type { FitOptions, PendingOptions, SnapshotSurrogate, SurrogateFactory, SurrogateLoader, TrainingData } from './types';
+import type { FitOptions, ModelPurpose, PendingOptions, SnapshotSurrogate, SurrogateFactory, SurrogateLoader, TrainingData } from './types';
 
 /** The model a decision uses and its version (0 = prior model). */
 export interface VersionedModel {
   model: Surrogate;
   version: number;
+  purpose: ModelPurpose;
 }
 
 interface Cached {
   version: number;
   nTrain: number;
+  purpose: ModelPurpose;
   model?: SnapshotSurrogate;
   snapshot?: unknown;
 }
@@ -54,15 +56,17 @@ export class ModelManager {
   }
 
   /** Restores the cache entry of a saved state (the model itself is loaded or refitted lazily). */
-  restore(entry: { version: number; nTrain: number; snapshot: unknown } | null): void {
-    this.cached = entry ? { version: entry.version, nTrain: entry.nTrain, ...(entry.snapshot != null ? { snapshot: entry.snapshot } : {}) } : null;
+  restore(entry: { version: number; nTrain: number; snapshot: unknown; purpose?: ModelPurpose } | null): void {
+    this.cached = entry
+      ? { version: entry.version, nTrain: entry.nTrain, purpose: entry.purpose ?? 'optimize', ...(entry.snapshot != null ? { snapshot: entry.snapshot } : {}) }
+      : null;
   }
 
-  /** Serializable cache entry: version, training-set size and the snapshot when one exists. */
-  serialize(): { version: number; nTrain: number; snapshot: unknown } | null {
+  /** Serializable cache entry: version, training-set size, purpose and the snapshot when one exists. */
+  serialize(): { version: number; nTrain: number; snapshot: unknown; purpose?: ModelPurpose } | null {
     const c = this.cached;
     if (!c) return null;
-    return { version: c.version, nTrain: c.nTrain, snapshot: c.model ? c.model.toJSON() : (c.snapshot ?? null) };
+    return { version: c.version, nTrain: c.nTrain, snapshot: c.model ? c.model.toJSON() : (c.snapshot ?? null), ...(c.purpose === 'learn' ? { purpose: c.purpose } : {}) };
   }
 
   /** Serializable snapshot of the prior model, or null. */
@@ -82,26 +86,27 @@ export class ModelManager {
    * The model for decisions on `data` (all successful results), or undefined when there is too
    * little data and no prior model (callers then fill space).
    * @param localSuccesses successful results of this study (excluding transferred ones)
+   * @param purpose what the model is for; a cached model for the other purpose is refitted
    */
-  async base(data: TrainingData, localSuccesses: number): Promise<VersionedModel | undefined> {
+  async base(data: TrainingData, localSuccesses: number, purpose: ModelPurpose = 'optimize'): Promise<VersionedModel | undefined> {
     const prior = await this.priorModel();
-    if (prior && (localSuccesses < this.o.priorRefitAfter || data.y.length < this.o.minFitData)) return { model: prior, version: 0 };
+    if (prior && (localSuccesses < this.o.priorRefitAfter || data.y.length < this.o.minFitData)) return { model: prior, version: 0, purpose };
     if (data.y.length < this.o.minFitData) return undefined;
     const c = this.cached;
-    if (c && c.nTrain === data.y.length) {
+    if (c && c.nTrain === data.y.length && c.purpose === purpose) {
       if (!c.model) {
         // Restored: rebuild from the snapshot, or refit with the same version seed (identical if fit is deterministic).
-        c.model = c.snapshot != null && this.o.load ? await this.o.load(c.snapshot) : await this.o.fit(data, this.fitOptions(c.version, undefined));
+        c.model = c.snapshot != null && this.o.load ? await this.o.load(c.snapshot) : await this.o.fit(data, this.fitOptions(c.version, undefined, purpose));
       }
-      return { model: c.model, version: c.version };
+      return { model: c.model, version: c.version, purpose };
     }
     const version = (c?.version ?? 0) + 1;
     // A restored entry's snapshot is loaded first, so the warm start is the live study's.
     if (this.o.warmStart && c && !c.model && c.snapshot != null && this.o.load) c.model = await this.o.load(c.snapshot);
     const init = this.o.warmStart ? (c?.model ?? prior) : undefined;
-    const model = await this.o.fit(data, this.fitOptions(version, init));
-    this.cached = { version, nTrain: data.y.length, model };
-    return { model, version };
+    const model = await this.o.fit(data, this.fitOptions(version, init, purpose));
+    this.cached = { version, nTrain: data.y.length, purpose, model };
+    return { model, version, purpose };
   }
 
   /**
@@ -118,11 +123,12 @@ export class ModelManager {
     const model = base.model as SnapshotSurrogate;
     if (model.withData) return model.withData({ x, y });
     const init = this.o.warmStart ? (base.model as SnapshotSurrogate) : undefined;
-    return this.o.fit({ x, y }, { seed: deriveSeed(this.o.seed, 'fantasy', base.version, fantasies.length), ...this.direction(), ...(init ? { init } : {}) });
+    const seed = deriveSeed(this.o.seed, 'fantasy', base.version, fantasies.length);
+    return this.o.fit({ x, y }, { seed, purpose: base.purpose, ...this.direction(), ...(init ? { init } : {}) });
   }
 
-  private fitOptions(version: number, init: SnapshotSurrogate | undefined): FitOptions {
-    return { seed: deriveSeed(this.o.seed, 'fit', version), ...this.direction(), ...(init ? { init } : {}) };
+  private fitOptions(version: number, init: SnapshotSurrogate | undefined, purpose: ModelPurpose): FitOptions {
+    return { seed: deriveSeed(this.o.seed, 'fit', version), purpose, ...this.direction(), ...(init ? { init } : {}) };
   }
 
   private direction(): { direction?: Direction } {

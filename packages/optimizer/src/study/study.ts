@@ -22,6 +22,7 @@ import type { ModelManager } from './model-manager';
 import { parseResult } from './options';
 import type {
   CubeSpace,
+  ModelPurpose,
   Observation,
   PendingRecord,
   StudyState,
@@ -215,7 +216,17 @@ export class Study<C = unknown> {
 
   /** The model the next decision would use (fitting it if needed), or undefined with too little data. */
   async model(): Promise<Surrogate | undefined> {
-    return (await this.models.base(this.trainingData(), this.localSuccesses()))?.model;
+    return (await this.models.base(this.trainingData(), this.localSuccesses(), this.purpose()))?.model;
+  }
+
+  /**
+   * What the study's model is for now: `optimize` while (or after) an EI, UCB or EPLT stage, else
+   * `learn` (MV, designs, and a finished study whose last stage was one of them).
+   */
+  private purpose(): ModelPurpose {
+    const idx = this.currentStage();
+    const policy = this.s.schedule[idx < 0 ? this.s.schedule.length - 1 : idx]?.policy;
+    return policy === 'ei' || policy === 'ucb' || policy === 'eplt' ? 'optimize' : 'learn';
   }
 
   /** JSON-serializable state; `restoreStudy(state)` continues identically. */
@@ -318,7 +329,7 @@ export class Study<C = unknown> {
   /** Base model plus fantasies of the pending experiments, or undefined with too little data. */
   private async decisionModel(): Promise<{ model: Surrogate; version: number } | undefined> {
     const data = this.trainingData();
-    const base = await this.models.base(data, this.localSuccesses());
+    const base = await this.models.base(data, this.localSuccesses(), this.purpose());
     if (!base) return undefined;
     const pend = this.s.pending.map((p) => p.cube);
     const believed = pend.length > 0 ? base.model.predict(pend).mean : new Float64Array(0);

@@ -64,8 +64,17 @@ export type SurrogateKind = 'enn' | 'gp' | 'auto';
  */
 export const DEFAULT_SURROGATE: SurrogateKind = 'auto';
 
+/**
+ * What a model is for: `learn` a model of the whole space (a space-filling or MV design, a twin to
+ * analyse) or `optimize` (the acquisitions of EI, UCB, EPLT). The GP's trend is quartic for the
+ * first and quadratic for the second (see `GP_LEARN_TREND_DEGREE`); other factories may ignore it.
+ */
+export type ModelPurpose = 'learn' | 'optimize';
+
 /** Options the study passes to a {@link SurrogateFactory}. */
 export interface FitOptions {
+  /** What the model is for. Default `optimize`. */
+  purpose?: ModelPurpose;
   /** Seed for initialisation and bootstraps; the study derives it from its seed and the model version. */
   seed: number;
   /** Model to warm-start from (only when the study's `warmStart` is on, or from a prior model). */
@@ -235,8 +244,8 @@ export interface StudyState {
   pending: PendingRecord[];
   /** Cubes of abandoned suggestions (a person rejected them): never proposed again. Absent in older states. */
   abandoned?: number[][];
-  /** Latest fitted model: its version, training-set size, and snapshot when available. */
-  model: { version: number; nTrain: number; snapshot: unknown } | null;
+  /** Latest fitted model: its version, training-set size, purpose (absent: `optimize`) and snapshot when available. */
+  model: { version: number; nTrain: number; snapshot: unknown; purpose?: ModelPurpose } | null;
   /** Snapshot of the prior (twin) model, if the study has one. */
   priorModel: unknown;
 }
