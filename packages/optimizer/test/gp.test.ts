@@ -1,7 +1,8 @@
 /** The GP surrogate: likelihood gradients, fit quality, uncertainty, determinism and snapshots. */
 import { describe, expect, it } from 'vitest';
+import { fitGp, Gp, GP_FORMAT, GP_FORMAT_V1, GP_FORMAT_V3, GpError, type GpJson, matern52 } from '../src/gp/index';
+import { TREND_FEATURE_VARIANCES, writeTrendFeatures } from '../src/gp/trend';
 import { r2 } from '../src/enn/metrics';
-import { fitGp, Gp, GP_FORMAT_V1, GpError, type GpJson, matern52 } from '../src/gp/index';
 import { gpPriors, negLogPosterior } from '../src/gp/fit';
 import { cholesky, choleskyInverse, solveLower, solveUpper } from '../src/gp/linalg';
 import { minimizeLbfgs } from '../src/gp/lbfgs';
@@ -210,6 +211,61 @@ describe('GP surrogate', () => {
     expect(withTrend.format).toBe('sdfl-gp/2');
     expect(() => Gp.fromJSON({ ...withTrend, format: GP_FORMAT_V1 })).toThrow(/no trend/);
     expect(() => Gp.fromJSON({ ...withTrend, hyper: { ...withTrend.hyper, trend: { linear: -1, quadratic: 1 } } })).toThrow(/inconsistent/);
+  });
+
+  it('the quartic trend: features uncorrelated with the stated variances; gradients match finite differences', () => {
+    // Midpoint rule on [0, 1]: exact enough for polynomials of degree 8.
+    const m = 20000;
+    const f = new Float64Array(4);
+    const sums = Array.from({ length: 4 }, () => new Float64Array(4));
+    const means = new Float64Array(4);
+    for (let i = 0; i < m; i++) {
+      writeTrendFeatures([(i + 0.5) / m], 1, 4, f);
+      for (let a = 0; a < 4; a++) {
+        means[a]! += f[a]! / m;
+        for (let b = 0; b < 4; b++) sums[a]![b]! += (f[a]! * f[b]!) / m;
+      }
+    }
+    for (let a = 0; a < 4; a++) {
+      expect(means[a]).toBeCloseTo(0, 9);
+      for (let b = 0; b < 4; b++) expect(sums[a]![b]! / (a === b ? TREND_FEATURE_VARIANCES[a]! : 1)).toBeCloseTo(a === b ? 1 : 0, 6);
+    }
+    const x = uniformSample(15, 3, createPrng(1));
+    const z = Float64Array.from(x, (u) => Math.sin(4 * u[0]!) + (u[1]! - 0.5) ** 4 - u[2]! ** 3);
+    const nl = negLogPosterior(x, z, 3, 4);
+    const theta = Float64Array.from([-0.7, 0.1, 0.9, 0.2, -3, -0.5, 1.0, 3, 5]);
+    const { g } = nl(theta);
+    expect(g).toHaveLength(9);
+    theta.forEach((_, k) => {
+      const up = Float64Array.from(theta);
+      const down = Float64Array.from(theta);
+      up[k]! += 1e-6;
+      down[k]! -= 1e-6;
+      expect(g[k]!).toBeCloseTo((nl(up).f - nl(down).f) / 2e-6, 4);
+    });
+  });
+
+  it('a quartic trend learns a sum of one-input quartics a quadratic one cannot; sdfl-gp/3 round-trips and guards its terms', () => {
+    const quartics = (u: readonly number[]) => u.reduce((a, v, k) => a + (4 * (v - 0.3 - 0.1 * k)) ** 4 - 3 * (v - 0.5), 0);
+    const x = uniformSample(40, 4, createPrng(21));
+    const y = x.map(quartics);
+    const test = uniformSample(500, 4, createPrng(22));
+    const truth = test.map(quartics);
+    const quartic = fitGp({ x, y }, { seed: 1, trendDegree: 4 });
+    const quadratic = fitGp({ x, y }, { seed: 1 });
+    expect(r2(truth, quartic.predict(test).mean)).toBeGreaterThan(0.99);
+    expect(r2(truth, quadratic.predict(test).mean)).toBeLessThan(r2(truth, quartic.predict(test).mean) - 0.02);
+    expect(Object.keys(quartic.hyper.trend!).sort()).toEqual(['cubic', 'linear', 'quadratic', 'quartic']);
+    const json = JSON.parse(JSON.stringify(quartic.toJSON())) as GpJson;
+    expect(json.format).toBe(GP_FORMAT_V3);
+    const back = Gp.fromJSON(json);
+    expect(Array.from(back.predict(test.slice(0, 5)).mean)).toEqual(Array.from(quartic.predict(test.slice(0, 5)).mean));
+    // A /2 reader would drop the higher terms, so each format holds only its own trend.
+    expect(() => Gp.fromJSON({ ...json, format: GP_FORMAT })).toThrow(/cubic and quartic terms are sdfl-gp\/3/);
+    expect(() => Gp.fromJSON({ ...quadratic.toJSON(), format: GP_FORMAT_V3 })).toThrow(/sdfl-gp\/3/);
+    const { cubic: _cubic, ...noCubic } = json.hyper.trend!;
+    expect(() => Gp.fromJSON({ ...json, hyper: { ...json.hyper, trend: noCubic } })).toThrow(/inconsistent/);
+    expect(() => fitGp({ x, y }, { trendDegree: 5 })).toThrow(/trendDegree/);
   });
 
   it('withData keeps the hyper-parameters: a believer fantasy keeps the mean and shrinks the spread to the noise there', () => {

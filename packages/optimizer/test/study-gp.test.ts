@@ -1,7 +1,7 @@
 /** The study on the GP (the default `auto` at these sizes): restore, snapshots and the recorded kind. */
 import { describe, expect, it } from 'vitest';
 import { Gp } from '../src/gp/gp';
-import { createStudy, loadSurrogate, restoreStudy, type StudyState } from '../src/study';
+import { createStudy, loadSurrogate, restoreStudy, snapshotPurpose, type StudyState } from '../src/study';
 import { GP_PRIOR_CURVATURE } from '../src/study/default-surrogate';
 import { cubeSpace } from './helpers/kernel-ensemble';
 
@@ -61,6 +61,28 @@ describe('study with the GP surrogate', () => {
       live.tell(a!.id, wavy(a!.cube));
     }
     expect(restoredPicks).toEqual(livePicks);
+  });
+
+  it('fits to learn in an MV stage (quartic trend) and to optimize in an EI stage (quadratic); restore keeps the purpose', async () => {
+    const study = createStudy({ ...options(), schedule: [{ policy: 'lhs' as const, count: 6 }, { policy: 'mv' as const, count: 2 }, { policy: 'ei' as const, count: 2, params: { candidates: 256 } }] });
+    for (const s of await study.ask(6)) study.tell(s.id, f(s.cube));
+    const [mv] = await study.ask();
+    const learnt = study.state();
+    expect(learnt.model).toMatchObject({ version: 1, nTrain: 6, purpose: 'learn' });
+    expect((learnt.model?.snapshot as { format?: string }).format).toBe('sdfl-gp/3');
+    expect(snapshotPurpose(learnt.model?.snapshot)).toBe('learn');
+    // A restored study continues the MV stage from the same quartic model.
+    const [next] = await study.ask();
+    const [again] = await restoreStudy(JSON.parse(JSON.stringify(learnt)) as StudyState, { space: cubeSpace(3) }).ask();
+    expect(again).toEqual(next);
+    study.tell(mv!.id, f(mv!.cube));
+    study.tell(next!.id, f(next!.cube));
+    const [ei] = await study.ask();
+    expect(ei!.policy).toBe('ei');
+    const optimizing = study.state().model!;
+    expect(optimizing).toMatchObject({ nTrain: 8 });
+    expect(optimizing.purpose).toBeUndefined();
+    expect((optimizing.snapshot as { format?: string }).format).toBe('sdfl-gp/2');
   });
 
   it('a pending fantasy moves the next EI pick away from the pending point', async () => {

@@ -14,6 +14,7 @@ import {
   r2,
   responseSurface,
   shapleyAnalysis,
+  snapshotPurpose,
   subset,
   surrogateFit,
   uncertaintyVsSize,
@@ -41,7 +42,10 @@ export async function twinReport(req: TwinRequest): Promise<TwinReport> {
   const { data, seed } = req;
   const n = data.y.length;
   if (n < TWIN_MIN_POINTS) throw new TwinReportError(`a twin report needs at least ${TWIN_MIN_POINTS} successful observations, this model has ${n}`);
-  const fit = surrogateFit(req.surrogate);
+  // Refit as the stored model was fitted (a twin learnt by MV has the GP's quartic trend).
+  const purpose = snapshotPurpose(req.snapshot);
+  const kindFit = surrogateFit(req.surrogate);
+  const fit: SurrogateFactory = (d, o) => kindFit(d, { ...o, purpose });
   const holdout = await evaluateTwin(data, { fit, seed: deriveSeed(seed, 'holdout') });
   const kfold = await kFold(data, fit, Math.min(req.folds ?? 5, n), deriveSeed(seed, 'kfold'));
   const uncertainty = await uncertaintyVsSize(data, { fit, seed: deriveSeed(seed, 'uncertainty'), samples: 500 });

@@ -5,7 +5,7 @@
 import type { EnnJson } from '../enn/types';
 import type { GpJson } from '../gp/types';
 import { deriveSeed } from '../sampling/prng';
-import type { SnapshotSurrogate, SurrogateFactory, SurrogateKind, SurrogateLoader } from './types';
+import type { ModelPurpose, SnapshotSurrogate, SurrogateFactory, SurrogateKind, SurrogateLoader } from './types';
 
 /**
  * Most observations the `auto` GP conditions on (the most recent half and a seeded random half of
@@ -54,6 +54,17 @@ function gpFactory(maxPoints?: number): SurrogateFactory {
     const trendDegree = options.purpose === 'learn' ? GP_LEARN_TREND_DEGREE : 2;
     return fitGp(data, { seed: deriveSeed(options.seed, 'gp'), curvature, trendDegree, ...(init ? { init } : {}), ...(maxPoints !== undefined ? { maxPoints } : {}) });
   };
+}
+
+/**
+ * The purpose a snapshot's model was fitted for, as far as its format tells: a GP with a cubic or
+ * quartic trend (`sdfl-gp/3`, also inside a log-output wrapper) was fitted to `learn`, anything
+ * else is taken as `optimize`. Refits meant to assess a stored model (hold-out, k-fold) use it.
+ */
+export function snapshotPurpose(snapshot: unknown): ModelPurpose {
+  const s = snapshot as { format?: unknown; inner?: unknown } | null;
+  if (s?.format === 'sdfl-log-output/1') return snapshotPurpose(s.inner);
+  return s?.format === 'sdfl-gp/3' ? 'learn' : 'optimize';
 }
 
 /** The exact GP on every observation. */
