@@ -10,8 +10,9 @@ import type { ModelPurpose, SnapshotSurrogate, SurrogateFactory, SurrogateKind, 
 /**
  * Most observations the `auto` GP conditions on (the most recent half and a seeded random half of
  * the rest). Why: an exact GP decision (fit + EI search) grows as n^2-n^3. bench/decision.ts on the
- * shared, loaded 2-core machine: exact GP 0.17 s at 60 observations and 20 s at 1000; with this
- * cap 0.18-0.27 s at 1000; the ENN 2.3 s at 60 and 7.3 s at 1000.
+ * shared 2-core machine: exact GP 0.17 s at 60 observations and 20 s at 1000 (before warm starts
+ * and the lighter EI search: 0.08-0.10 s at 60 now); with this cap 0.20-0.36 s at 1000; the ENN
+ * 2.3 s at 60 and 7.3 s at 1000.
  */
 export const AUTO_GP_MAX_POINTS = 100;
 
