@@ -230,10 +230,9 @@ export class Gp {
     // /2 is the quadratic trend, /3 adds the cubic (and quartic) terms; each format holds only its own.
     const higher = trend?.cubic !== undefined || trend?.quartic !== undefined;
     if (trend !== undefined && higher !== (format === GP_FORMAT_V3)) throw new GpError('INVALID_JSON', `a ${GP_FORMAT} trend is quadratic; cubic and quartic terms are ${GP_FORMAT_V3}`);
-    const variances = trend ? [trend.linear, trend.quadratic, ...(trend.cubic !== undefined ? [trend.cubic] : []), ...(trend.quartic !== undefined ? [trend.quartic] : [])] : [];
     const trendOk =
       trend === undefined ||
-      ((trend.quartic === undefined || trend.cubic !== undefined) && variances.every((v) => v >= 0) && (trend.curvature === undefined || Number.isFinite(trend.curvature)));
+      ((trend.quartic === undefined || trend.cubic !== undefined) && trendVariances(trend).every((v) => v >= 0) && (trend.curvature === undefined || Number.isFinite(trend.curvature)));
     const ok =
       trendOk &&
       Array.isArray(hyper?.lengthscales) &&

@@ -1,9 +1,9 @@
 /**
- * The GP's quadratic trend: a per-input linear and quadratic term with Gaussian coefficients,
- * written as a kernel (R&W 2006 §2.7: basis functions h(x) with beta ~ N(0, B) add h(x)^T B h(x')
- * to the covariance). Features are centred on the cube, c = u - 1/2 and q = c^2 - 1/12 (zero mean
- * under uniform inputs), so the trend does not duplicate the constant mean; optionally cubic and
- * quartic terms as well (the next orthogonal polynomials of c), each degree with its own variance.
+ * The GP's polynomial trend: per-input terms with Gaussian coefficients, written as a kernel
+ * (R&W 2006 §2.7: basis functions h(x) with beta ~ N(0, B) add h(x)^T B h(x') to the covariance).
+ * Features are centred on the cube, c = u - 1/2 and q = c^2 - 1/12 (zero mean under uniform
+ * inputs), so the trend does not duplicate the constant mean; optionally cubic and quartic terms
+ * as well (the next orthogonal polynomials of c), each degree with its own variance.
  *
  * The quadratic coefficients may have a common non-zero prior mean, the curvature (R&W's b): the
  * prior mean function is then curvature x sum_k q_k(u), a bowl (> 0) or a dome (< 0) centred on
