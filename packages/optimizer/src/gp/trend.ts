@@ -38,9 +38,6 @@ export const MAX_TREND_DEGREE = 4;
  * the monic Legendre polynomials of c = u - 1/2, so each has mean 0 and they are uncorrelated.
  */
 export const TREND_FEATURE_VARIANCES: readonly number[] = [1 / 12, 1 / 180, 1 / 2800, 1 / 44100];
-/** Variance of c = u - 1/2 and of q = c^2 - 1/12 for u uniform on [0, 1]. */
-export const LINEAR_FEATURE_VARIANCE = TREND_FEATURE_VARIANCES[0]!;
-export const QUADRATIC_FEATURE_VARIANCE = TREND_FEATURE_VARIANCES[1]!;
 
 /** The coefficient variances of a trend by degree ([linear, quadratic, cubic?, quartic?]). */
 export function trendVariances(t: Readonly<GpTrend>): number[] {
