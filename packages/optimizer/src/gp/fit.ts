@@ -212,12 +212,11 @@ function hyperOf(theta: Float64Array, dim: number): GpHyper {
 /**
  * -(log marginal likelihood + log prior) of standardized targets z and its gradient in theta
  * (R&W eq. 5.9: dL/dtheta = 1/2 tr((alpha alpha^T - K^-1) dK/dtheta)); theta as in `thetaOf`,
- * with one trend variance per degree: `trend` is the degree (true = 2, false or 0 = no trend).
+ * with one trend variance per degree of the trend (0 = no trend).
  */
-export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Array, dim: number, trend: boolean | number = false): (theta: Float64Array) => { f: number; g: Float64Array } {
+export function negLogPosterior(x: readonly (readonly number[])[], z: Float64Array, dim: number, degree = 0): (theta: Float64Array) => { f: number; g: Float64Array } {
   const n = z.length;
   const xs = flatten(x, dim);
-  const degree = trend === true ? 2 : trend === false ? 0 : trend;
   const size = dim + 2 + degree;
   // Trend feature products per degree and pair (diagonal included), fixed for the fit.
   const feats = trendFeatures(xs, n, dim, degree);

@@ -44,12 +44,11 @@ export class Gp {
   private readonly chol: Float64Array;
   private readonly alpha: Float64Array;
   private readonly xs: Float64Array;
-  /** Trend features per point (dim x degree, trend.ts), 0 without a trend. */
-  private readonly trendWidth: number;
+  /** Highest degree of the trend's polynomials, 0 without a trend. */
   private readonly degree: number;
-  /** Coefficient variance of each feature of a point (trendWidth). */
+  /** Coefficient variance of each trend feature of a point (dim x degree, trend.ts). */
   private readonly featureVariances: Float64Array;
-  /** Trend features of the training points times their coefficient variances (n x trendWidth). */
+  /** Trend features of the training points times their coefficient variances (n x dim x degree). */
   private readonly scaledFeatures: Float64Array;
   /** scaledFeatures^T alpha: the trend's part of the posterior mean is features . trendWeights. */
   private readonly trendWeights: Float64Array;
@@ -69,7 +68,7 @@ export class Gp {
     this.xs = flatten(x, this.dim);
     const variances = hyper.trend ? trendVariances(hyper.trend) : [];
     this.degree = variances.length;
-    const w = (this.trendWidth = this.dim * this.degree);
+    const w = this.dim * this.degree;
     this.featureVariances = Float64Array.from({ length: w }, (_, m) => variances[m % this.degree]!);
     const features = trendFeatures(this.xs, n, this.dim, this.degree);
     this.scaledFeatures = features.map((v, i) => v * this.featureVariances[i % w]!);
@@ -98,7 +97,7 @@ export class Gp {
     const block = 4;
     const ks = Array.from({ length: block }, () => new Float64Array(n));
     // Per point of a block: trend features (trend.ts) and prior variance.
-    const hb = Array.from({ length: block }, () => new Float64Array(this.trendWidth));
+    const hb = Array.from({ length: block }, () => new Float64Array(this.featureVariances.length));
     const prior = new Float64Array(block);
     for (let p0 = 0; p0 < x.length; p0 += block) {
       const m = Math.min(block, x.length - p0);
@@ -144,13 +143,13 @@ export class Gp {
   private trendFeaturesOf(row: readonly number[], h: Float64Array): number {
     writeTrendFeatures(row, this.dim, this.degree, h);
     let self = 0;
-    for (let m = 0; m < this.trendWidth; m++) self += this.featureVariances[m]! * h[m]! * h[m]!;
+    for (let m = 0; m < h.length; m++) self += this.featureVariances[m]! * h[m]! * h[m]!;
     return self;
   }
 
   /** Adds the trend's covariance with every training point to the first m columns k* of a block. */
   private addTrendColumns(hb: readonly Float64Array[], ks: readonly Float64Array[], m: number): void {
-    const w = this.trendWidth;
+    const w = this.featureVariances.length;
     const hs = this.scaledFeatures;
     if (m === 4) {
       // Four points per pass over the training features (each feature row read once).

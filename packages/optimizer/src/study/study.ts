@@ -226,7 +226,7 @@ export class Study<C = unknown> {
   private purpose(): ModelPurpose {
     const idx = this.currentStage();
     const policy = this.s.schedule[idx < 0 ? this.s.schedule.length - 1 : idx]?.policy;
-    return policy === 'ei' || policy === 'ucb' || policy === 'eplt' ? 'optimize' : 'learn';
+    return policy !== undefined && isModelPolicy(policy) && policy !== 'mv' ? 'optimize' : 'learn';
   }
 
   /** JSON-serializable state; `restoreStudy(state)` continues identically. */
