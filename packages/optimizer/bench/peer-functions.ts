@@ -16,6 +16,8 @@ export interface PeerFunction {
   min: number;
   /** Median of f over uniform points: normalised regret 1. */
   typical: number;
+  /** A control surface: reported, but not pooled or counted in the targets. */
+  control?: boolean;
 }
 
 /** Per-axis shift of the domain, as a fraction of its width: optima land off-centre and off the faces. */
@@ -56,9 +58,21 @@ function simulatorFunction(): { name: string; f: (u: readonly number[]) => numbe
   return { name: 'sim-PL_I', f: (u) => -sim.truth(space.fromCube(u)).plIntensity, min: -sim.optimum().value };
 }
 
-/** The six surfaces with their typical (median uniform) values, computed once from 10k seeded points. */
-export function peerFunctions(): PeerFunction[] {
-  return [...raw, simulatorFunction()].map((fn) => {
+/**
+ * A control whose optimum lies on two faces (u0 = 1, u1 = 0, the rest inside): a smooth bump, so
+ * the proposals on a bound it draws follow the function, and the tie-break against the faces must
+ * still let a study reach it. Not one of the six scored surfaces.
+ */
+const faceBump = {
+  name: 'face-bump7',
+  f: (u: readonly number[]) => -Math.exp(-u.reduce((a, v, k) => a + (k === 0 ? 3 * (1 - v) ** 2 : k === 1 ? 3 * v ** 2 : 2 * (v - 0.5 - SHIFT[k]!) ** 2), 0)),
+  min: -1,
+  control: true,
+};
+
+/** The six scored surfaces (and, with `control`, the face-bump control), with their typical (median uniform) values from 10k seeded points. */
+export function peerFunctions(o: { control?: boolean } = {}): PeerFunction[] {
+  return [...raw, simulatorFunction(), ...(o.control ? [faceBump] : [])].map((fn) => {
     const pts = uniformSample(10_000, 7, createPrng(deriveSeed(7, fn.name, 'typical')));
     const v = pts.map(fn.f).sort((a, b) => a - b);
     return { ...fn, typical: v[v.length >> 1]! };

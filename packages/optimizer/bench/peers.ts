@@ -66,7 +66,7 @@ export interface PeersBenchOptions {
   budget?: number;
   /** Methods: keys of OUR_METHODS and tpe, gpei, random. Default ei, ei-faces, ucb, ei-cube, ei-inset, tpe, gpei, random. */
   methods?: readonly string[];
-  /** Surfaces by name. Default all six. */
+  /** Surfaces by name. Default the six scored ones and the face-bump control. */
   functions?: readonly string[];
   /** Seeds of the twin table (LHS 9 + MV 51 on each surface, default surrogate); 0 skips it. Default 0. */
   twinSeeds?: number;
@@ -108,7 +108,8 @@ export async function runPeersBench(o: PeersBenchOptions): Promise<Record<string
   if (typeof python === 'string') console.log(`peers: skipping TPE and GP-EI: ${python}`);
   const active = methods.filter((m) => (m !== 'tpe' && m !== 'gpei') || typeof python === 'object');
   const checkpoints = [10, 20, budget].filter((c, i, a) => c <= budget && a.indexOf(c) === i);
-  const fns = peerFunctions().filter((f) => !o.functions || o.functions.includes(f.name));
+  const fns = peerFunctions({ control: true }).filter((f) => !o.functions || o.functions.includes(f.name));
+  const scored = fns.filter((f) => !f.control);
   const summary: Record<string, Record<string, unknown>> = {};
   const pooled: Record<string, number[]> = {};
   const t0 = performance.now();
@@ -148,8 +149,7 @@ export async function runPeersBench(o: PeersBenchOptions): Promise<Record<string
         active.map((m) => {
           const rs = runs[m]!;
           const props = rs.reduce((a, r) => a + r.proposals, 0);
-          const at = regretAt(m, budget);
-          (pooled[m] ??= []).push(...at);
+          if (!fn.control) (pooled[m] ??= []).push(...regretAt(m, budget));
           return [
             m,
             {
@@ -169,17 +169,17 @@ export async function runPeersBench(o: PeersBenchOptions): Promise<Record<string
   const medianAt = (fnName: string, m: string) => (summary[fnName]?.[m] as { [k: string]: { median: number } } | undefined)?.[`n${budget}`]?.median ?? NaN;
   const ours = active.filter((m) => m in OUR_METHODS);
   const wins = Object.fromEntries(
-    ours.map((m) => [m, fns.filter((fn) => ['tpe', 'gpei'].every((p) => active.includes(p) && medianAt(fn.name, m) < medianAt(fn.name, p))).map((fn) => fn.name)]),
+    ours.map((m) => [m, scored.filter((fn) => ['tpe', 'gpei'].every((p) => active.includes(p) && medianAt(fn.name, m) < medianAt(fn.name, p))).map((fn) => fn.name)]),
   );
   printTable(
-    `peers: pooled median normalised regret at ${budget} over ${fns.length} surfaces x ${o.seeds} seeds (${seconds(t0)} s); ours: surfaces where it beats TPE and GP-EI`,
+    `peers: pooled median normalised regret at ${budget} over ${scored.length} surfaces x ${o.seeds} seeds (${seconds(t0)} s); ours: surfaces where it beats TPE and GP-EI`,
     ['method', `pooled median @${budget}`, 'beats TPE and GP-EI on'],
-    active.map((m) => [m, median(pooled[m]!), m in wins ? `${wins[m]!.length}/${fns.length} ${wins[m]!.join(' ')}` : '']),
+    active.map((m) => [m, median(pooled[m] ?? []), m in wins ? `${wins[m]!.length}/${scored.length} ${wins[m]!.join(' ')}` : '']),
   );
   console.log('peers: targets: lower than TPE and GP-EI on >= 4 of 6 surfaces, pooled median <= 0.15, on a bound <= 0.05 unless the optimum lies on one (against the surface)');
-  const twin = (o.twinSeeds ?? 0) > 0 ? await runTwinBench({ seeds: o.twinSeeds!, functions: fns.map((f) => f.name) }) : null;
+  const twin = (o.twinSeeds ?? 0) > 0 ? await runTwinBench({ seeds: o.twinSeeds!, functions: scored.map((f) => f.name) }) : null;
   return {
-    twin, seeds: o.seeds, budget, functions: summary, pooledMedian: Object.fromEntries(active.map((m) => [m, median(pooled[m]!)])), wins, python: typeof python === 'string' ? python : 'ran' };
+    twin, seeds: o.seeds, budget, functions: summary, pooledMedian: Object.fromEntries(active.map((m) => [m, median(pooled[m] ?? [])])), wins, python: typeof python === 'string' ? python : 'ran' };
 }
 
 /** Standard normal draws shared by every method of one (surface, seed). */
