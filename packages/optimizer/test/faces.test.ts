@@ -27,6 +27,18 @@ describe('offTheFaces', () => {
     expect(loose.x[0]).toBeCloseTo(FACE_INSET, 12);
   });
 
+  it('accepts a loss up to the negligible amount however large it is relative to the maximum', () => {
+    const x = [0, 0.5, 0.5];
+    const value = score([x])[0]!;
+    const inset = score([[FACE_INSET, 0.5, 0.5]])[0]!;
+    const loss = value - inset; // 58 % of the maximum, above any tolerance below
+    const kept = offTheFaces(x, value, score, { ...cube, tolerance: 0.1, negligible: 0.9 * loss, exclude: new PointSet() });
+    expect(kept.x).toEqual(x);
+    const moved = offTheFaces(x, value, score, { ...cube, tolerance: 0.1, negligible: 1.1 * loss, exclude: new PointSet() });
+    expect(moved.x[0]).toBeCloseTo(FACE_INSET, 12);
+    expect(moved.value).toBeCloseTo(inset, 12);
+  });
+
   it('stays inside the search box, skips moves onto excluded points, and leaves interior points alone', () => {
     const box = { ...cube, lo: [0, 0, 0.99], hi: [1, 1, 1] };
     const inBox = offTheFaces([0.5, 0.5, 1], score([[0.5, 0.5, 1]])[0]!, score, { ...box, tolerance: 0.1, exclude: new PointSet() });
