@@ -3,7 +3,8 @@
  * scikit-learn GP-EI (bench/peers.py on Debian's python3, skipped with a message when absent) and
  * uniform random, on the same surfaces (bench/peer-functions.ts), the same 9-point initial design
  * and the same seeded 1.1 % multiplicative noise: the i-th evaluation of every method gets the
- * same noise draw. Scored on the noise-free value of the evaluated points.
+ * same noise draw. Scored on the noise-free value of the evaluated points. Beside the six scored
+ * surfaces, a control whose optimum lies on two faces (reported, not pooled).
  *
  * Standalone: `npx tsx bench/peers.ts [--seeds 3] [--methods ei,tpe] [--functions levy7] [--twin-seeds 3]`;
  * also `--only peers` of bench/index.ts (with the twin table).
