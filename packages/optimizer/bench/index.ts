@@ -36,7 +36,7 @@ if (want('workflow')) {
   results.workflow = await runWorkflowBench({ variants: [0, 1, 2], seeds: quick ? 2 : 10, ...surrogate });
 }
 if (want('decision')) {
-  results.decision = await runDecisionBench({ sizes: [60, 1000], surrogates: ['auto', 'gp', 'enn'], repeats: quick ? 3 : 5 });
+  results.decision = await runDecisionBench({ sizes: [60, 1000], surrogates: ['auto', 'gp', 'enn'], policies: ['ei', 'mv'], repeats: quick ? 3 : 5 });
 }
 if (want('functions')) {
   results.testFunctions = await runTestFunctionBench({ seeds: quick ? 2 : 10, budget: 30, fit: ennFactory() });

@@ -274,6 +274,23 @@ describe('GP surrogate', () => {
     expect(after.std[0]!).toBeLessThan(Math.sqrt(gp.hyper.noiseVariance) * gp.yScaler.std);
   });
 
+  it('leave-one-out equals conditioning on the other points at the same hyper-parameters (trend and curvature included)', () => {
+    const x = uniformSample(15, 3, createPrng(4));
+    const y = x.map((u) => Math.sin(5 * u[0]!) + 2 * u[1]! * u[2]!);
+    const gp = fitGp({ x, y }, { seed: 2, curvature: 1 });
+    const loo = gp.leaveOneOut();
+    expect(Array.from(loo.observed)).toEqual(y);
+    for (let i = 0; i < y.length; i++) {
+      const rest = gp.withData({ x: x.filter((_, j) => j !== i), y: y.filter((_, j) => j !== i) }).predict([x[i]!]);
+      expect(loo.mean[i]).toBeCloseTo(rest.mean[0]!, 8);
+      expect(loo.std[i]).toBeCloseTo(rest.std[0]!, 6);
+    }
+    // Left out, a point is predicted worse than with it.
+    const fitted = gp.predict(x).mean;
+    const err = (m: ArrayLike<number>) => y.reduce((a, v, i) => a + (m[i]! - v) ** 2, 0);
+    expect(err(loo.mean)).toBeGreaterThan(err(fitted));
+  });
+
   it('fits hyper-parameters on a seeded subset above hyperMaxPoints, the posterior on every point', () => {
     const x = uniformSample(80, 2, createPrng(8));
     const gp = fitGp({ x, y: x.map((u) => Math.cos(3 * u[0]!) * u[1]!) }, { seed: 1, hyperMaxPoints: 30 });

@@ -6,7 +6,7 @@
  */
 import type { Scaler } from '../enn/types';
 import type { Prediction } from '../surrogate';
-import { cholesky, solveLower, solveLower4, solveUpper } from './linalg';
+import { cholesky, choleskyInverse, solveLower, solveLower4, solveUpper } from './linalg';
 import { trendFeatures, trendPriorMean, trendVariances, writeTrendFeatures } from './trend';
 import { GP_FORMAT, GP_FORMAT_V1, GP_FORMAT_V3, type GpHyper, type GpJson, type GpMetadata } from './types';
 
@@ -184,6 +184,26 @@ export class Gp {
         kb[i]! += t;
       }
     }
+  }
+
+  /**
+   * Leave-one-out posterior of the latent function at each training point, original units, at
+   * these hyper-parameters: mean y_i - alpha_i / [K^-1]_ii and variance 1 / [K^-1]_ii less the
+   * noise (R&W eq. 5.12), from one inverse instead of n refits, beside the observed values. For
+   * choosing between models by their error on points they did not see.
+   */
+  leaveOneOut(): Prediction & { observed: Float64Array } {
+    const n = this.nTrain;
+    const inv = choleskyInverse(this.chol, n);
+    const s = this.yScaler.std;
+    const mean = new Float64Array(n);
+    const std = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const d = inv[i * n + i]!;
+      mean[i] = this.y[i]! - (s * this.alpha[i]!) / d;
+      std[i] = s * Math.sqrt(Math.max(0, 1 / d - this.hyper.noiseVariance - GP_JITTER));
+    }
+    return { mean, std, observed: Float64Array.from(this.y) };
   }
 
   /** The two sigma points mean + std and mean - std (see the class comment). */

@@ -5,6 +5,8 @@
 import type { EnnJson } from '../enn/types';
 import type { GpJson } from '../gp/types';
 import { deriveSeed } from '../sampling/prng';
+import type { GpFitter } from './output-warp';
+import { logOutputLoader, LogOutputSurrogate } from './transform';
 import type { ModelPurpose, SnapshotSurrogate, SurrogateFactory, SurrogateKind, SurrogateLoader } from './types';
 
 /**
@@ -49,11 +51,15 @@ export const GP_LEARN_TREND_DEGREE = 4;
 /** A GP factory (MAP hyper-parameters); a GP `init` adds its hyper-parameters as a starting point. */
 function gpFactory(maxPoints?: number): SurrogateFactory {
   return async (data, options) => {
-    const [{ fitGp }, { Gp }] = await Promise.all([import('../gp/fit'), import('../gp/gp')]);
-    const init = options.init instanceof Gp ? options.init : undefined;
+    const [{ fitGp }, { Gp }, { fitWithOutputWarp }] = await Promise.all([import('../gp/fit'), import('../gp/gp'), import('./output-warp')]);
+    // A learning fit's model may be a GP inside a log-scale wrapper: its GP is the warm start.
+    const previous = options.init instanceof LogOutputSurrogate ? options.init.inner : options.init;
+    const init = previous instanceof Gp ? previous : undefined;
     const curvature = options.direction === 'minimize' ? GP_PRIOR_CURVATURE : options.direction === 'maximize' ? -GP_PRIOR_CURVATURE : 0;
     const trendDegree = options.purpose === 'learn' ? GP_LEARN_TREND_DEGREE : 2;
-    return fitGp(data, { seed: deriveSeed(options.seed, 'gp'), curvature, trendDegree, ...(init ? { init } : {}), ...(maxPoints !== undefined ? { maxPoints } : {}) });
+    const fit: GpFitter = async (d, decreasing) =>
+      fitGp(d, { seed: deriveSeed(options.seed, 'gp'), curvature: decreasing ? -curvature : curvature, trendDegree, ...(init ? { init } : {}), ...(maxPoints !== undefined ? { maxPoints } : {}) });
+    return options.purpose === 'learn' ? fitWithOutputWarp(data, fit) : fit(data, false);
   };
 }
 
@@ -64,7 +70,7 @@ function gpFactory(maxPoints?: number): SurrogateFactory {
  */
 export function snapshotPurpose(snapshot: unknown): ModelPurpose {
   const s = snapshot as { format?: unknown; inner?: unknown } | null;
-  if (s?.format === 'sdfl-log-output/1') return snapshotPurpose(s.inner);
+  if (s?.format === 'sdfl-log-output/1' || s?.format === 'sdfl-log-output/2') return snapshotPurpose(s.inner);
   return s?.format === 'sdfl-gp/3' ? 'learn' : 'optimize';
 }
 
@@ -82,7 +88,7 @@ export function surrogateFit(kind: SurrogateKind): SurrogateFactory {
 /**
  * Rebuilds any built-in surrogate from its `toJSON()` snapshot, dispatching on its `format`:
  * `sdfl-enn/1` (ENN; initialises the tfjs backend), `sdfl-gp/1`, `sdfl-gp/2` and `sdfl-gp/3` (GP
- * without a trend, with a quadratic one, with cubic and quartic terms) and `sdfl-log-output/1` (a log-output wrapper around either).
+ * without a trend, with a quadratic one, with cubic and quartic terms) and `sdfl-log-output/1` or `/2` (a log-scale wrapper around either).
  *
  * @example
  * const model = await loadSurrogate(JSON.parse(text)); // whatever study.model() was
@@ -93,8 +99,7 @@ export const loadSurrogate: SurrogateLoader = async (json): Promise<SnapshotSurr
     const { Gp } = await import('../gp/gp');
     return Gp.fromJSON(json as GpJson);
   }
-  if (format === 'sdfl-log-output/1') {
-    const { logOutputLoader } = await import('./transform');
+  if (format === 'sdfl-log-output/1' || format === 'sdfl-log-output/2') {
     return logOutputLoader(loadSurrogate)(json);
   }
   if (format === 'sdfl-enn/1') {

@@ -1,16 +1,22 @@
 /**
- * Log-output surrogates: fit the model on log(y + offset) and map every member back with exp, so the
- * ensemble mean and spread stay in the objective's own units (policies need no change). Why: PL
- * intensities are positive and multiplicative in the inputs (a product of temperature, CuI and
- * ligand factors), which a network fits far better on a log scale.
+ * Log-output surrogates: fit the model on log(y + offset) (or log(offset - y), for values with a
+ * long tail below) and map every member back with exp, so the ensemble mean and spread stay in the
+ * objective's own units (policies need no change). Why: PL intensities are positive and
+ * multiplicative in the inputs (a product of temperature, CuI and ligand factors), which a network
+ * fits far better on a log scale; and a sum of narrow bumps is a smooth max of quadratics on it.
  */
 import type { Prediction, Surrogate } from '../surrogate';
 import type { SnapshotSurrogate, SurrogateFactory, SurrogateLoader } from './types';
 
-/** Version tag of the JSON written by {@link LogOutputSurrogate.toJSON}. */
+/** Version tag of the JSON written by {@link LogOutputSurrogate.toJSON} for log(y + offset). */
 export const LOG_OUTPUT_FORMAT = 'sdfl-log-output/1';
+/** The layout of a model of log(offset - y): it records the sign, which a `/1` reader would drop. */
+export const LOG_OUTPUT_FORMAT_V2 = 'sdfl-log-output/2';
 
-/** A surrogate of log(y + offset) seen as a surrogate of y. */
+/**
+ * A surrogate of log(sign y + offset) seen as a surrogate of y: y = sign (exp(z) - offset), with
+ * sign 1 (the default, values bounded below) or -1 (values bounded above).
+ */
 export class LogOutputSurrogate implements SnapshotSurrogate {
   readonly dim: number;
   readonly members: number;
@@ -20,13 +26,20 @@ export class LogOutputSurrogate implements SnapshotSurrogate {
     readonly inner: SnapshotSurrogate,
     /** Offset added before the log (objective units); keeps zero readings finite. */
     readonly offset: number,
+    /** -1: the inner model is of log(offset - y), decreasing in y. */
+    readonly sign: 1 | -1 = 1,
   ) {
     this.dim = inner.dim;
     this.members = inner.members;
   }
 
   predictMembers(x: readonly (readonly number[])[]): Float64Array[] {
-    return this.inner.predictMembers(x).map((m) => m.map((v) => Math.exp(v) - this.offset));
+    return this.inner.predictMembers(x).map((m) => m.map((v) => this.fromLog(v)));
+  }
+
+  /** The objective value of an inner (log-scale) value. */
+  fromLog(z: number): number {
+    return this.sign * (Math.exp(z) - this.offset);
   }
 
   /** Mean and population std of the back-transformed members. */
@@ -35,7 +48,8 @@ export class LogOutputSurrogate implements SnapshotSurrogate {
   }
 
   toJSON(): unknown {
-    return { format: LOG_OUTPUT_FORMAT, offset: this.offset, inner: this.inner.toJSON() };
+    const inner = this.inner.toJSON();
+    return this.sign === 1 ? { format: LOG_OUTPUT_FORMAT, offset: this.offset, inner } : { format: LOG_OUTPUT_FORMAT_V2, sign: this.sign, offset: this.offset, inner };
   }
 }
 
@@ -76,12 +90,13 @@ export function logOutput(fit: SurrogateFactory, options: LogOutputOptions = {})
   };
 }
 
-/** Loader for snapshots written by {@link LogOutputSurrogate}. */
+/** Loader for snapshots written by {@link LogOutputSurrogate} (either layout). */
 export function logOutputLoader(load: SurrogateLoader): SurrogateLoader {
   return async (json) => {
-    const j = json as { format?: unknown; offset?: unknown; inner?: unknown };
-    if (j?.format !== LOG_OUTPUT_FORMAT || typeof j.offset !== 'number') throw new TypeError(`not a ${LOG_OUTPUT_FORMAT} snapshot`);
-    return new LogOutputSurrogate(await load(j.inner), j.offset);
+    const j = json as { format?: unknown; offset?: unknown; sign?: unknown; inner?: unknown };
+    const sign = j?.format === LOG_OUTPUT_FORMAT ? 1 : j?.format === LOG_OUTPUT_FORMAT_V2 && (j.sign === 1 || j.sign === -1) ? j.sign : null;
+    if (sign === null || typeof j.offset !== 'number' || !Number.isFinite(j.offset)) throw new TypeError(`not a ${LOG_OUTPUT_FORMAT} or ${LOG_OUTPUT_FORMAT_V2} snapshot`);
+    return new LogOutputSurrogate(await load(j.inner), j.offset, sign);
   };
 }
 
