@@ -10,7 +10,7 @@ const x = uniformSample(40, 3, createPrng(11));
 const peaks = (u: readonly number[]) => -Math.exp(-12 * ((u[0]! - 0.3) ** 2 + (u[1]! - 0.6) ** 2 + (u[2]! - 0.4) ** 2)) - 0.6 * Math.exp(-20 * ((u[0]! - 0.8) ** 2 + (u[1]! - 0.2) ** 2));
 /** A smooth polynomial bowl. */
 const bowl = (u: readonly number[]) => (u[0]! - 0.4) ** 2 + 2 * (u[1]! - 0.6) ** 2 + u[0]! * u[2]!;
-const fit: GpFitter = async (d, decreasing) => fitGp(d, { seed: 1, trendDegree: 4, curvature: decreasing ? -1 : 1 });
+const fit: GpFitter = async (d, decreasing, init) => fitGp(d, { seed: 1, trendDegree: 4, curvature: decreasing ? -1 : 1, ...(init ? { init } : {}) });
 
 describe('output warp of the learning GP', () => {
   it('fits peaks on log(max + shift - y) and a bowl on y, each with the least leave-one-out error', async () => {
