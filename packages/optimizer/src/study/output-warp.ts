@@ -7,7 +7,9 @@
  * polynomial trend carry far better than the peaks themselves; a polynomial response (Rosenbrock,
  * Styblinski-Tang) is not, and leave-one-out keeps it on its own scale. Only learning fits (MV,
  * designs, the twin) choose: three fits per decision, where EI's must stay under 0.1 s.
- * bench/twin.ts, 10 seeds, LHS 9 + MV 51, median R^2 before -> after: Hartmann-6 0.34 -> FIXME.
+ * bench/twin.ts, 10 seeds, LHS 9 + MV 51, median R^2 before -> after: Hartmann-6 0.336 -> 0.585
+ * (scikit-learn's GP on the same points 0.143), the simulator 0.953 -> 0.975, Levy 0.345 -> 0.390,
+ * Styblinski-Tang 1.000 -> 1.000, Rosenbrock 0.877 -> 0.865, Ackley 0.104 -> -0.004.
  */
 import type { Gp } from '../gp/gp';
 import { LogOutputSurrogate } from './transform';
