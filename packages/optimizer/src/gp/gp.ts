@@ -20,6 +20,11 @@ export function matern52(r: number): number {
   return (1 + s + (s * s) / 3) * Math.exp(-s);
 }
 
+/** The GP's two "members" of a prediction: mean + std and mean - std (see the class comment of {@link Gp}). */
+export function sigmaPoints({ mean, std }: Prediction): Float64Array[] {
+  return [mean.map((m, i) => m + std[i]!), mean.map((m, i) => m - std[i]!)];
+}
+
 /** Error raised for bad GP data or snapshots. */
 export class GpError extends Error {
   override readonly name = 'GpError';
@@ -208,8 +213,7 @@ export class Gp {
 
   /** The two sigma points mean + std and mean - std (see the class comment). */
   predictMembers(x: readonly (readonly number[])[]): Float64Array[] {
-    const { mean, std } = this.predict(x);
-    return [mean.map((m, i) => m + std[i]!), mean.map((m, i) => m - std[i]!)];
+    return sigmaPoints(this.predict(x));
   }
 
   /**

@@ -6,7 +6,7 @@ import type { EnnJson } from '../enn/types';
 import type { GpJson } from '../gp/types';
 import { deriveSeed } from '../sampling/prng';
 import type { GpFitter } from './output-warp';
-import { logOutputLoader, LogOutputSurrogate } from './transform';
+import { logOutputLoader } from './transform';
 import type { ModelPurpose, SnapshotSurrogate, SurrogateFactory, SurrogateKind, SurrogateLoader } from './types';
 
 /**
@@ -52,14 +52,13 @@ export const GP_LEARN_TREND_DEGREE = 4;
 function gpFactory(maxPoints?: number): SurrogateFactory {
   return async (data, options) => {
     const [{ fitGp }, { Gp }, { fitWithOutputWarp }] = await Promise.all([import('../gp/fit'), import('../gp/gp'), import('./output-warp')]);
-    // A learning fit's model may be a GP inside a log-scale wrapper (output-warp.ts).
-    const previous = options.init instanceof Gp || (options.init instanceof LogOutputSurrogate && options.init.inner instanceof Gp) ? options.init : undefined;
     const curvature = options.direction === 'minimize' ? GP_PRIOR_CURVATURE : options.direction === 'maximize' ? -GP_PRIOR_CURVATURE : 0;
     const trendDegree = options.purpose === 'learn' ? GP_LEARN_TREND_DEGREE : 2;
     const fit: GpFitter = async (d, decreasing, init) =>
       fitGp(d, { seed: deriveSeed(options.seed, 'gp'), curvature: decreasing ? -curvature : curvature, trendDegree, ...(init ? { init } : {}), ...(maxPoints !== undefined ? { maxPoints } : {}) });
-    if (options.purpose === 'learn') return fitWithOutputWarp(data, fit, previous);
-    return fit(data, false, previous instanceof Gp ? previous : undefined);
+    // A learning fit may return a GP inside a log-scale wrapper (output-warp.ts).
+    if (options.purpose === 'learn') return fitWithOutputWarp(data, fit, options.init);
+    return fit(data, false, options.init instanceof Gp ? options.init : undefined);
   };
 }
 

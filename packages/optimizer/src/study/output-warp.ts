@@ -11,8 +11,9 @@
  * (scikit-learn's GP on the same points 0.143), the simulator 0.953 -> 0.975, Levy 0.345 -> 0.390,
  * Styblinski-Tang 1.000 -> 1.000, Rosenbrock 0.877 -> 0.865, Ackley 0.104 -> -0.004.
  */
-import type { Gp } from '../gp/gp';
-import { LogOutputSurrogate } from './transform';
+import { Gp, sigmaPoints } from '../gp/gp';
+import { LogOutputSurrogate, membersToPrediction } from './transform';
+import type { SnapshotSurrogate } from './types';
 
 /**
  * Shift of the log scales as a fraction of the observed range of results: it sets where the log
@@ -38,44 +39,45 @@ export type GpFitter = (data: { x: readonly (readonly number[])[]; y: readonly n
 
 /**
  * A GP, or a GP on a log scale, whichever of the three scales has the least leave-one-out error
- * (a log scale by the margin {@link LEARN_WARP_MARGIN}). `previous` (the last choice) warm-starts the fit on its own scale only: hyper-parameters of one
- * scale are a poor start on another, and a warm fit runs no random restart.
+ * (a log scale by the margin {@link LEARN_WARP_MARGIN}). `previous` (the last choice) warm-starts
+ * the fit on its own scale only: hyper-parameters of one scale are a poor start on another, and a
+ * warm fit runs no random restart.
  */
 export async function fitWithOutputWarp(
   data: { x: readonly (readonly number[])[]; y: readonly number[] },
   fit: GpFitter,
-  previous?: Gp | LogOutputSurrogate,
+  previous?: SnapshotSurrogate,
 ): Promise<Gp | LogOutputSurrogate> {
-  const sign = previous instanceof LogOutputSurrogate ? previous.sign : 0;
-  const initOf = (s: number) => (s !== sign ? undefined : previous instanceof LogOutputSurrogate ? (previous.inner as Gp) : previous);
+  const previousSign = previous instanceof LogOutputSurrogate ? previous.sign : 0;
+  const previousGp = previous instanceof LogOutputSurrogate ? previous.inner : previous;
+  const initOf = (sign: number) => (sign === previousSign && previousGp instanceof Gp ? previousGp : undefined);
   const plain = await fit(data, false, initOf(0));
   const lo = Math.min(...data.y);
   const hi = Math.max(...data.y);
   const shift = LEARN_WARP_SHIFT * (hi - lo);
   if (!(shift > 0) || !Number.isFinite(shift)) return plain;
-  const above = new LogOutputSurrogate(await fit({ x: data.x, y: data.y.map((v) => Math.log(v - lo + shift)) }, false, initOf(1)), shift - lo, 1);
-  const below = new LogOutputSurrogate(await fit({ x: data.x, y: data.y.map((v) => Math.log(hi + shift - v)) }, true, initOf(-1)), hi + shift, -1);
   let best: Gp | LogOutputSurrogate = plain;
   let bestError = leaveOneOutError(plain);
-  for (const m of [above, below]) {
-    const e = leaveOneOutError(m);
-    if (e < bestError * (best === plain ? LEARN_WARP_MARGIN : 1)) [best, bestError] = [m, e];
+  for (const [sign, offset] of [[1, shift - lo], [-1, hi + shift]] as const) {
+    // sign 1: log(y - lo + shift), rising with y; sign -1: log(hi + shift - y), falling.
+    const gp = await fit({ x: data.x, y: data.y.map((v) => Math.log(sign === 1 ? v - lo + shift : offset - v)) }, sign === -1, initOf(sign));
+    const warped = new LogOutputSurrogate(gp, offset, sign);
+    const e = leaveOneOutError(gp, (z) => warped.fromLog(z));
+    if (e < bestError * (best === plain ? LEARN_WARP_MARGIN : 1)) [best, bestError] = [warped, e];
   }
   return best;
 }
 
 /**
- * Sum of squared leave-one-out errors in the objective's units. On a log scale the left-out
- * prediction is the mean of the back-transformed sigma points, as the wrapper predicts.
+ * Sum of squared leave-one-out errors of `gp`, in the objective's units: `fromLog` maps its values
+ * back when it is the GP of a log scale, and the left-out prediction is then the mean of its
+ * back-transformed sigma points, as the wrapper predicts.
  */
-export function leaveOneOutError(model: Gp | LogOutputSurrogate): number {
-  const warped = model instanceof LogOutputSurrogate ? model : null;
-  // The wrapper's inner model is the GP fitWithOutputWarp built it on.
-  const { mean, std, observed } = ((warped ? warped.inner : model) as Gp).leaveOneOut();
+export function leaveOneOutError(gp: Gp, fromLog?: (z: number) => number): number {
+  const loo = gp.leaveOneOut();
+  const n = loo.observed.length;
+  const predicted = fromLog ? membersToPrediction(sigmaPoints(loo).map((m) => m.map(fromLog)), n).mean : loo.mean;
   let sum = 0;
-  for (let i = 0; i < mean.length; i++) {
-    const predicted = warped ? (warped.fromLog(mean[i]! + std[i]!) + warped.fromLog(mean[i]! - std[i]!)) / 2 : mean[i]!;
-    sum += (predicted - (warped ? warped.fromLog(observed[i]!) : observed[i]!)) ** 2;
-  }
+  for (let i = 0; i < n; i++) sum += (predicted[i]! - (fromLog ? fromLog(loo.observed[i]!) : loo.observed[i]!)) ** 2;
   return sum;
 }

@@ -60,7 +60,8 @@ export type SurrogateKind = 'enn' | 'gp' | 'auto';
  * of 0.092 without EI's face tie-break and 0.112 with it (policies/faces.ts, the default), below
  * Optuna TPE (0.193) and scikit-learn GP-EI (0.205) on all 6 surfaces (random 0.280; 0.137 before
  * the GP had its trend); before the trend, on 3 seeds, the ENN reached 0.276 with the same trust
- * region and 0.461 with EI over the whole cube (stalled after its design on 3 of 6 surfaces). The GP twin reached R^2 0.96 on the simulator after 60 points (bench/workflow.ts).
+ * region and 0.461 with EI over the whole cube (stalled after its design on 3 of 6 surfaces). The
+ * GP twin reached R^2 0.97 on the simulator after 60 points (bench/workflow.ts).
  */
 export const DEFAULT_SURROGATE: SurrogateKind = 'auto';
 
