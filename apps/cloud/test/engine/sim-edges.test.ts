@@ -5,10 +5,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCloud } from '../../src/cloud';
-import { commands, experiments, platforms, results } from '../../src/db/schema';
+import { commands, events, experiments, platforms, results } from '../../src/db/schema';
 import { spawnSimEdge, type SimEdge } from '../../src/demo/edge-process';
 import { addPlatform } from '../../src/engine/platforms';
 import { provenance } from '../../src/engine/provenance';
@@ -49,8 +49,10 @@ async function campaignDone(id: string, platformId: string): Promise<void> {
     await campaignStatus(cloud!, id, 'done', 300_000);
   } catch (error) {
     const rows = await cloud!.db.db.select().from(experiments).where(eq(experiments.campaignId, id)).orderBy(asc(experiments.seq));
+    const alarms = await cloud!.db.db.select().from(events).where(and(eq(events.platformId, platformId), ne(events.severity, 'info')));
     const log = readFileSync(join(dir, `${platformId}.log`), 'utf8').trim().split('\n').slice(-40).join('\n');
-    throw new Error(`${(error as Error).message}; experiments: ${rows.map((r) => `${r.id} ${r.status}`).join(', ')}; ${platformId} log tail:\n${log}`);
+    const said = alarms.map((e) => `${e.type} ${JSON.stringify(e.body)}`).join('; ') || 'none';
+    throw new Error(`${(error as Error).message}; experiments: ${rows.map((r) => `${r.id} ${r.status}`).join(', ')}; ${platformId} alarms: ${said}; log tail:\n${log}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { type ConditionSpace, createConditionSpace, PUMP_IDS, type PumpId } from '@sdfl/chemistry';
 import type { AckBody, BodyInput, Message } from '@sdfl/protocol';
 import type { Clock } from '@sdfl/hal';
+import type { Logger } from 'pino';
 import type { EdgeConfig } from '../config';
 import type { ControlPort } from '../control/control-loop';
 import type { Trip } from '../control/interlocks';
@@ -8,7 +9,7 @@ import type { SpectrumSource } from '../runner/acquire';
 import { Inventory } from '../runner/inventory';
 import { SqliteQueueStore } from '../runner/queue-store';
 import { Runner, type RunnerPump } from '../runner/runner';
-import type { Stage } from '../runner/types';
+import type { ExperimentOutcome, Stage } from '../runner/types';
 import type { BirthState } from '../link/index';
 import type { EdgeDb } from '../store/index';
 import { MetaStore } from '../store/index';
@@ -49,6 +50,8 @@ export interface AgentOptions {
   db: EdgeDb;
   /** Builds the link; `state` gives the retained birth body at any time. */
   link: (state: () => BirthState) => AgentLink;
+  /** The process log (journald on the Pi): trips and outcomes go here as well as to the cloud. */
+  log?: Logger;
 }
 
 /**
@@ -131,6 +134,7 @@ export class Agent {
       },
       onIdle: () => offline.runIfOffline(),
       onOutcome: (outcome) => {
+        this.logOutcome(outcome);
         this.link.publishResult(resultBody(outcome));
         this.setStage(this.control.isSafe ? 'safe' : 'idle');
         if (outcome.status === 'aborted' && config.runner.rerunAborted && outcome.failure?.reason === 'INTERLOCK') requeue(this.store, outcome);
@@ -183,6 +187,7 @@ export class Agent {
   }
 
   private onTrip(trip: Trip & { latencyMs: number }): void {
+    this.o.log?.error({ interlock: trip.interlock, detail: trip.detail, latencyMs: trip.latencyMs }, 'interlock tripped: SAFE until a clearSafe command');
     this.runner.abortCurrent({ reason: 'INTERLOCK', detail: trip.detail, interlock: trip.interlock });
     this.link.publishEvent({ type: 'interlock', interlock: trip.interlock, detail: trip.detail, latencyMs: trip.latencyMs });
     this.setStage('safe');
@@ -197,6 +202,12 @@ export class Agent {
           throw error;
         }),
     };
+  }
+
+  private logOutcome(o: ExperimentOutcome): void {
+    const what = { experimentId: o.experimentId, attempt: o.attempt, status: o.status, ...(o.failure ? { reason: o.failure.reason, detail: o.failure.detail } : {}) };
+    if (o.status === 'done') this.o.log?.info(what, 'experiment done');
+    else this.o.log?.warn(what, `experiment ${o.status}`);
   }
 
   private async handle(cmd: Message<'cmd'>): Promise<AckBody> {

@@ -34,6 +34,7 @@ export async function runHardware(config: Readonly<EdgeConfig>): Promise<number>
     },
     db,
     link: linkFor(config, db, log),
+    log: log.child({ name: 'edge:agent' }),
   });
   await agent.start();
   await sdNotify('READY=1');

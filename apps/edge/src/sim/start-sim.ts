@@ -91,6 +91,7 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
     control: options.control ?? simulatedControl(platform),
     db,
     link: (state) => (link = linkFor(config, db, log)(state)),
+    log: log.child({ name: 'edge:agent' }),
   });
   await agent.start();
   return {

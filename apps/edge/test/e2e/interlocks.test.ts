@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { createConditionSpace, PUMP_IDS, type PumpId } from '@sdfl/chemistry';
+import { pino } from 'pino';
 import type { SimulatedPlatform } from '@sdfl/sim';
 import { afterEach, expect, it } from 'vitest';
 import { describeWithSocat, enqueue, type Rig, startRig } from './harness';
@@ -8,6 +10,18 @@ const space = createConditionSpace();
 const condition = space.quantize(space.fromCube([0.15, 0.5, 0.6, 0.5, 0.3, 0.5, 0.5]));
 
 type Fault = (p: SimulatedPlatform, rig: Rig) => void | Promise<unknown>;
+
+/** A process log kept in memory, one parsed JSON line per entry. */
+function memoryLog() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { log: pino({ level: 'info' }, stream), lines };
+}
 
 async function waitForStage(rig: Rig, stage: string) {
   await rig.operator.waitFor('event', (e) => e.body.type === 'stage' && e.body.to === stage, 120_000);
@@ -51,7 +65,8 @@ describeWithSocat('interlocks on the running platform (emulator fault hooks)', {
 
   for (const c of cases) {
     it(`${c.interlock}: SAFE in under 100 ms, event published, experiment aborted, SAFE latched`, async () => {
-      rig = await startRig({ config: { runner: { rerunAborted: false } } });
+      const { log, lines } = memoryLog();
+      rig = await startRig({ config: { runner: { rerunAborted: false } }, log });
       const platform = rig.sim.platform;
       await c.before?.(platform, rig);
       await enqueue(rig.operator, [condition]);
@@ -65,6 +80,9 @@ describeWithSocat('interlocks on the running platform (emulator fault hooks)', {
       const result = await rig.operator.waitFor('result', () => true, 60_000);
       expect(result.body).toMatchObject({ experimentId: 'exp-1', status: 'aborted', failure: { reason: 'INTERLOCK', interlock: c.interlock } });
       expect(rig.sim.agent.control.status().safeReasons).toContain(c.interlock);
+      // The process log (journald on a Pi) says it too, without the cloud.
+      expect(lines).toContainEqual(expect.objectContaining({ name: 'edge:agent', level: 50, interlock: c.interlock }));
+      expect(lines).toContainEqual(expect.objectContaining({ name: 'edge:agent', experimentId: 'exp-1', status: 'aborted', reason: 'INTERLOCK' }));
       // Latched: nothing else runs, and the birth state says so.
       await rig.operator.waitFor('event', (e) => e.body.type === 'stage' && e.body.to === 'safe', 10_000);
       expect(rig.sim.agent.runner.state.current).toBeNull();
