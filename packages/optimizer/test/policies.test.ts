@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFeasibilityModel, maximizeAcquisition, penalize, PointSet, proposeFromModel, proposeRandom, proposeSpaceFilling, reflectInto } from '../src/policies';
+import { createFeasibilityModel, FACE_INSET, maximizeAcquisition, penalize, PointSet, proposeFromModel, proposeRandom, proposeSpaceFilling, reflectInto } from '../src/policies';
+import type { Surrogate } from '../src/surrogate';
 import { createPrng } from '../src/sampling';
 import { kernelFactory } from './helpers/kernel-ensemble';
 
@@ -104,6 +105,26 @@ describe('propose*', () => {
     const p = proposeFromModel('mv', { candidates: 512, trustRegion: 0.2 }, model, ctx)!;
     expect(Math.abs(p.cube[0]! - 0.5)).toBeLessThanOrEqual(0.1 + 1e-12);
     expect(Math.abs(p.cube[1]! - 0.8)).toBeLessThanOrEqual(0.1 + 1e-12);
+  });
+
+  it('UCB leaves a face when little optimistic gain is lost there, and stays where the face is clearly better', () => {
+    // A gentle slope toward u0 = 1 in a flat second input, constant spread: UCB peaks on that face.
+    const ramp: Surrogate = {
+      dim: 2,
+      members: 1,
+      predict: (x) => ({ mean: Float64Array.from(x, (u) => u[0]!), std: Float64Array.from(x, () => 0.01) }),
+      predictMembers: (x) => [Float64Array.from(x, (u) => u[0]!)],
+    };
+    const ctx = (best: number) => ({ dim: 2, rng: createPrng(4), direction: 'maximize' as const, exclude: new PointSet(), best, incumbent: [0.5, 0.5] });
+    const params = { candidates: 256, trustRegion: undefined };
+    // Far below the face's UCB (1.02), 0.03 inside loses ~3 % of the gain: moved in.
+    const inward = proposeFromModel('ucb', params, ramp, ctx(0))!;
+    expect(inward.cube[0]).toBeCloseTo(1 - FACE_INSET, 9);
+    expect(inward.acquisitionValue).toBeCloseTo(1 - FACE_INSET + 0.02, 9);
+    // Without the tie-break it stays on the face.
+    expect(proposeFromModel('ucb', { ...params, faceTolerance: 0 }, ramp, ctx(0))!.cube[0]).toBeCloseTo(1, 9);
+    // With the incumbent at 0.99 the face holds all the optimistic gain (0.03, 0 inside): it stays.
+    expect(proposeFromModel('ucb', params, ramp, ctx(0.99))!.cube[0]).toBeCloseTo(1, 9);
   });
 
   it('random and space-filling proposals avoid excluded points', () => {

@@ -1,5 +1,5 @@
 /**
- * A tie-break against the cube's faces. EI's maximiser lands on a face whenever the model's
+ * A tie-break against the cube's faces. EI's (and UCB's) maximiser lands on a face whenever the model's
  * uncertainty or its extrapolated slope grows toward it, often where the acquisition is nearly flat
  * (an input the model finds irrelevant, a trend it extends past the data): such a proposal puts an
  * actuator at its limit for almost no expected gain. Each coordinate on a face moves inward when
