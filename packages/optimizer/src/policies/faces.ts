@@ -1,8 +1,8 @@
 /**
- * A tie-break against the cube's faces. EI's (and UCB's) maximiser lands on a face whenever the model's
- * uncertainty or its extrapolated slope grows toward it, often where the acquisition is nearly flat
- * (an input the model finds irrelevant, a trend it extends past the data): such a proposal puts an
- * actuator at its limit for almost no expected gain. Each coordinate on a face moves inward when
+ * A tie-break against the cube's faces. The maximiser of EI or UCB lands on a face whenever the
+ * model's uncertainty or its extrapolated slope grows toward it, often where the acquisition is
+ * nearly flat (an input the model finds irrelevant, a trend it extends past the data): such a
+ * proposal puts an actuator at its limit for almost no expected gain. Each coordinate on a face moves inward when
  * the acquisition stays within a tolerance of the maximiser's value, or loses less than a negligible
  * amount in objective units; where the face is clearly and materially better the proposal stays on it.
  */

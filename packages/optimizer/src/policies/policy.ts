@@ -75,18 +75,18 @@ export interface PolicyParams
   /**
    * EI and UCB: a coordinate of the maximiser on a face of the cube moves 0.03 inward when EI (for
    * UCB: its optimistic gain over the incumbent) stays within this fraction of its maximum
-   * (faces.ts); 0 turns the tie-break off. Default 0.99: a
-   * proposal stays on a face only where the model expects at least 100x more there than 0.03
-   * inside. Why: bench/peers.ts, 10 seeds, on Hartmann, Ackley, Levy, Styblinski-Tang, Rosenbrock
-   * and the simulator, proposals on a bound with tolerance 0.5 / 0.9 / 0.99 / 1 (never on a face):
-   * 0.16/0.11/0.09/0.21/0.02/0.40, 0.10/0.04/0.01/0.03/0.01/0.09, 0.03/0.02/0.00/0.01/0.00/0.06,
-   * all 0; pooled median regret at 30 0.107 / 0.115 / 0.112 / 0.112 (20 seeds at 0.99: 0.107). On
-   * the face-bump control (optimum on two faces) 0.99 still goes there when it pays (on a bound
-   * 0.16, none against the surface; regret 0.091, 0.5: 0.084, 1: 0.107; TPE 0.375, GP-EI 0.260).
-   * A loss below 0.3 % of the observed range of results is accepted at any tolerance above 0
-   * (faces.ts, NEGLIGIBLE_GAIN). UCB with it, 10 seeds: on a bound 0.52/0.22/0.32/0.62/0.08/0.74 ->
-   * 0.07/0.00/0.03/0.01/0.00/0.06, pooled regret 0.119 -> 0.108; face-bump 0.99 -> 0.28 on a
-   * bound (0.03 against the surface), regret 0.048 -> 0.070.
+   * (faces.ts); 0 turns the tie-break off. Default 0.99: a proposal stays on a face only where the
+   * model expects at least 100x more there than 0.03 inside. Why: bench/peers.ts, 10 seeds, on
+   * Hartmann, Ackley, Levy, Styblinski-Tang, Rosenbrock and the simulator, EI's proposals on a
+   * bound with tolerance 0.5 / 0.9 / 0.99 / 1 (never on a face): 0.16/0.11/0.09/0.21/0.02/0.40,
+   * 0.10/0.04/0.01/0.03/0.01/0.09, 0.03/0.02/0.00/0.01/0.00/0.06, all 0; pooled median regret at 30
+   * 0.107 / 0.115 / 0.112 / 0.112 (20 seeds at 0.99: 0.107). On the face-bump control (optimum on
+   * two faces) 0.99 still goes there when it pays (on a bound 0.16, none against the surface;
+   * regret 0.091, 0.5: 0.084, 1: 0.107; TPE 0.375, GP-EI 0.260). A loss below 0.3 % of the observed
+   * range of results is accepted at any tolerance above 0 (faces.ts, NEGLIGIBLE_GAIN). UCB with it,
+   * 10 seeds: on a bound 0.52/0.22/0.32/0.62/0.08/0.74 -> 0.07/0.00/0.03/0.01/0.00/0.06, pooled
+   * regret 0.119 -> 0.108; face-bump 0.99 -> 0.28 on a bound (0.03 against the surface), regret
+   * 0.048 -> 0.070.
    */
   faceTolerance?: number;
 }
