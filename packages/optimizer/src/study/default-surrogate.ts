@@ -6,7 +6,7 @@ import type { EnnJson } from '../enn/types';
 import type { GpJson } from '../gp/types';
 import { deriveSeed } from '../sampling/prng';
 import type { GpFitter } from './output-warp';
-import { logOutputLoader } from './transform';
+import { LOG_OUTPUT_FORMAT, LOG_OUTPUT_FORMAT_V2, logOutputLoader } from './transform';
 import type { ModelPurpose, SnapshotSurrogate, SurrogateFactory, SurrogateKind, SurrogateLoader } from './types';
 
 /**
@@ -69,7 +69,7 @@ function gpFactory(maxPoints?: number): SurrogateFactory {
  */
 export function snapshotPurpose(snapshot: unknown): ModelPurpose {
   const s = snapshot as { format?: unknown; inner?: unknown } | null;
-  if (s?.format === 'sdfl-log-output/1' || s?.format === 'sdfl-log-output/2') return snapshotPurpose(s.inner);
+  if (s?.format === LOG_OUTPUT_FORMAT || s?.format === LOG_OUTPUT_FORMAT_V2) return snapshotPurpose(s.inner);
   return s?.format === 'sdfl-gp/3' ? 'learn' : 'optimize';
 }
 
@@ -98,7 +98,7 @@ export const loadSurrogate: SurrogateLoader = async (json): Promise<SnapshotSurr
     const { Gp } = await import('../gp/gp');
     return Gp.fromJSON(json as GpJson);
   }
-  if (format === 'sdfl-log-output/1' || format === 'sdfl-log-output/2') {
+  if (format === LOG_OUTPUT_FORMAT || format === LOG_OUTPUT_FORMAT_V2) {
     return logOutputLoader(loadSurrogate)(json);
   }
   if (format === 'sdfl-enn/1') {
