@@ -39,6 +39,16 @@ describe('offTheFaces', () => {
     expect(moved.value).toBeCloseTo(inset, 12);
   });
 
+  it('weighs the gain over a baseline: a move flat in the score is refused when it loses most of the gain', () => {
+    const x = [0.5, 1, 0.5];
+    const value = score([x])[0]!; // 1.05 + a trace of the peak; 0.03 inside loses 0.0015 (0.14 % of the score)
+    expect(offTheFaces(x, value, score, { ...cube, tolerance: 0.1, exclude: new PointSet() }).x[1]).toBeCloseTo(1 - FACE_INSET, 12);
+    // Over a baseline just under the maximum, that 0.0015 is most of what there is to gain: kept.
+    const kept = offTheFaces(x, value, score, { ...cube, tolerance: 0.1, baseline: value - 0.002, exclude: new PointSet() });
+    expect(kept.x).toEqual(x);
+    expect(kept.value).toBe(value);
+  });
+
   it('stays inside the search box, skips moves onto excluded points, and leaves interior points alone', () => {
     const box = { ...cube, lo: [0, 0, 0.99], hi: [1, 1, 1] };
     const inBox = offTheFaces([0.5, 0.5, 1], score([[0.5, 0.5, 1]])[0]!, score, { ...box, tolerance: 0.1, exclude: new PointSet() });

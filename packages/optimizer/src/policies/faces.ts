@@ -2,9 +2,10 @@
  * A tie-break against the cube's faces. The maximiser of EI or UCB lands on a face whenever the
  * model's uncertainty or its extrapolated slope grows toward it, often where the acquisition is
  * nearly flat (an input the model finds irrelevant, a trend it extends past the data): such a
- * proposal puts an actuator at its limit for almost no expected gain. Each coordinate on a face moves inward when
- * the acquisition stays within a tolerance of the maximiser's value, or loses less than a negligible
- * amount in objective units; where the face is clearly and materially better the proposal stays on it.
+ * proposal puts an actuator at its limit for almost no expected gain. Each coordinate on a face
+ * moves inward when the acquisition's gain stays within a tolerance of the maximiser's, or loses
+ * less than a negligible amount in objective units; where the face is clearly and materially better
+ * the proposal stays on it.
  */
 import type { PointSet, Quantizer } from './duplicates';
 import type { BatchScore } from './optimize';
@@ -30,6 +31,11 @@ export interface OffTheFacesOptions {
   tolerance: number;
   /** Loss of acquisition accepted whatever the tolerance says (objective units). Default 0. */
   negligible?: number;
+  /**
+   * The gain compared is max(0, score - baseline). Default 0: the score is a gain itself (EI); for
+   * UCB the incumbent on its scale, so that what is weighed is its optimistic improvement.
+   */
+  baseline?: number;
   /** Search box (a trust region or the cube); moved coordinates stay inside it. */
   lo: readonly number[];
   hi: readonly number[];
@@ -38,13 +44,16 @@ export interface OffTheFacesOptions {
 }
 
 /**
- * The point `x` (the maximiser of `score`, of value `value` >= 0) with each coordinate on a face of
- * the cube moved {@link FACE_INSET} inward, one at a time, while the score stays >= (1 - tolerance)
- * x value or falls by at most `negligible`. Returns `x` itself when no move qualifies.
+ * The point `x` (the maximiser of `score`, of value `value`) with each coordinate on a face of the
+ * cube moved {@link FACE_INSET} inward, one at a time, while the gain stays >= (1 - tolerance) x
+ * the maximiser's gain or falls by at most `negligible`. Returns `x` itself when no move qualifies;
+ * values are the score's.
  */
 export function offTheFaces(x: readonly number[], value: number, score: BatchScore, o: OffTheFacesOptions): { x: number[]; value: number } {
+  const gain = (s: number) => Math.max(0, s - (o.baseline ?? 0));
   let best = { x: [...x], value };
-  const floor = (1 - o.tolerance) * value;
+  const top = gain(value);
+  const floor = (1 - o.tolerance) * top;
   for (let k = 0; k < x.length; k++) {
     const v = best.x[k]!;
     const target = v < FACE_EPS ? FACE_INSET : v > 1 - FACE_EPS ? 1 - FACE_INSET : null;
@@ -52,7 +61,7 @@ export function offTheFaces(x: readonly number[], value: number, score: BatchSco
     const moved = o.quantize(best.x.map((w, j) => (j === k ? Math.min(o.hi[k]!, Math.max(o.lo[k]!, target)) : w)));
     if (moved[k] === v || o.exclude.has(moved)) continue;
     const s = score([moved])[0]!;
-    if (s >= floor || value - s <= (o.negligible ?? 0)) best = { x: moved, value: s };
+    if (gain(s) >= floor || top - gain(s) <= (o.negligible ?? 0)) best = { x: moved, value: s };
   }
   return best;
 }

@@ -12,7 +12,7 @@ import type { Surrogate } from '../surrogate';
 import { type PointSet, type Quantizer, identityQuantizer } from './duplicates';
 import { NEGLIGIBLE_GAIN, offTheFaces } from './faces';
 import { type FeasibilityModel, penalize } from './feasibility';
-import { type BatchScore, type MaximizeOptions, maximizeAcquisition } from './optimize';
+import { type MaximizeOptions, maximizeAcquisition } from './optimize';
 import type { AdaptiveTrustRegionOptions } from './trust-region';
 
 /** Every policy a schedule stage can use. `lhs` and `sobol` are planned designs for initialisation. */
@@ -169,32 +169,32 @@ export function proposeFromModel(kind: AcquisitionKind, params: PolicyParams, mo
   if (!found && box) found = search((box = undefined));
   if (!found) return undefined;
   const tolerance = params.faceTolerance ?? 0.99;
-  const gain = tolerance > 0 ? gainScore(kind, score, ctx) : undefined;
-  let res: { x: number[]; value: number } = found;
-  if (gain) {
-    const moved = offTheFaces(found.x, gain([found.x])[0]!, gain, {
-      tolerance,
-      negligible: NEGLIGIBLE_GAIN * scale,
-      lo: box?.lo ?? found.x.map(() => 0),
-      hi: box?.hi ?? found.x.map(() => 1),
-      quantize: ctx.quantize ?? identityQuantizer,
-      exclude: ctx.exclude,
-    }).x;
-    if (moved.some((v, k) => v !== found.x[k])) res = { x: moved, value: score([moved])[0]! };
-  }
+  const baseline = tolerance > 0 ? faceBaseline(kind, ctx) : undefined;
+  const res =
+    baseline !== undefined
+      ? offTheFaces(found.x, found.value, score, {
+          tolerance,
+          negligible: NEGLIGIBLE_GAIN * scale,
+          baseline,
+          lo: box?.lo ?? found.x.map(() => 0),
+          hi: box?.hi ?? found.x.map(() => 1),
+          quantize: ctx.quantize ?? identityQuantizer,
+          exclude: ctx.exclude,
+        })
+      : found;
   const p = model.predict([res.x]);
   return { cube: res.x, acquisitionValue: res.value, predicted: { mean: p.mean[0]!, std: p.std[0]! } };
 }
 
 /**
- * What the faces' tie-break weighs, a gain >= 0: EI itself, or UCB's optimistic improvement over
- * the incumbent. Undefined for the acquisitions it does not apply to (MV, EPLT) or without an incumbent.
+ * The faces' tie-break weighs max(0, acquisition - baseline): EI is a gain itself (0); UCB's
+ * optimistic improvement is over the incumbent. Undefined where it does not apply (MV, EPLT, or
+ * UCB without an incumbent).
  */
-function gainScore(kind: AcquisitionKind, score: BatchScore, ctx: ProposeContext): BatchScore | undefined {
-  if (kind === 'ei') return score;
+function faceBaseline(kind: AcquisitionKind, ctx: ProposeContext): number | undefined {
+  if (kind === 'ei') return 0;
   if (kind !== 'ucb' || ctx.best === undefined) return undefined;
-  const incumbent = ctx.direction === 'maximize' ? ctx.best : -ctx.best; // on UCB's larger-is-better scale
-  return (x) => score(x).map((v) => Math.max(0, v - incumbent));
+  return ctx.direction === 'maximize' ? ctx.best : -ctx.best; // on UCB's larger-is-better scale
 }
 
 /** `v` mirrored at the bounds until it lies in [lo, hi] (a degenerate interval gives lo). */
